@@ -1,0 +1,54 @@
+# The two commands of the quick start are `make demo` and `make test`; each
+# installs what is missing first. See README.md.
+.PHONY: all deps build build-dev build-fuzz demo test unit fuzz bench soak layering format clean
+
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 300
+SOAK_CYCLES ?= 200
+
+all: build
+
+deps:
+	@tools/install-deps.sh
+
+build: deps
+	cmake --preset release >/dev/null
+	cmake --build build/release -j$(JOBS)
+
+build-dev: deps
+	cmake --preset dev >/dev/null
+	cmake --build build/dev -j$(JOBS)
+
+build-fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build build/fuzz -j$(JOBS)
+
+# Starts Strata with the demo pipeline; Ctrl-C stops it.
+demo: build
+	tools/demo.sh build/release/strata
+
+layering:
+	/usr/bin/python3 tools/check_layering.py
+
+# The whole suite: layering check, unit tests (ASan+UBSan), real-client and
+# crash tests against the ASan binary, and a short run of every fuzzer.
+test: build-dev build-fuzz
+	ctest --preset dev -j1
+
+unit: build-dev
+	ctest --preset dev -L unit
+
+fuzz: build-fuzz
+	tools/run_fuzzers.sh build/fuzz $(FUZZ_SECONDS)
+
+bench: build
+	/usr/bin/python3 bench/log_bench.py --strata build/release/strata
+
+soak: build-dev
+	STRATA_CRASH_CYCLES=$(SOAK_CYCLES) ctest --preset dev -R crash_ --timeout 7200
+
+format:
+	find src -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build

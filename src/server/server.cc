@@ -1,0 +1,87 @@
+#include "server/server.h"
+
+#include <boost/asio/signal_set.hpp>
+
+#include "base/logging.h"
+#include "io/clock.h"
+#include "io/file_system.h"
+#include "net/asio.h"
+
+namespace strata::server {
+
+struct Server::State {
+  net::asio::io_context io{1};
+  std::unique_ptr<log::LogManager> log;
+  std::unique_ptr<kafka::KafkaServer> kafka;
+  std::unique_ptr<net::asio::steady_timer> maintenance_timer;
+  std::unique_ptr<net::asio::signal_set> signals;
+};
+
+Server::Server(ServerConfig config) : config_(std::move(config)), state_(std::make_unique<State>()) {}
+Server::~Server() = default;
+
+Status Server::open() {
+  STRATA_RETURN_IF_ERROR(config_.validate());
+  logging::set_level(config_.log_level);
+  io::FileSystem* fs = io::posix_file_system();
+  STRATA_RETURN_IF_ERROR(fs->create_dirs(config_.data_dir));
+
+  log::LogOptions log_options = config_.log;
+  log_options.data_dir = config_.data_dir;
+  STRATA_ASSIGN_OR_RETURN(state_->log, log::LogManager::open(log_options, fs, io::system_clock()));
+
+  STRATA_ASSIGN_OR_RETURN(net::Endpoint kafka_ep, net::Endpoint::parse(config_.kafka_listen));
+  state_->kafka = std::make_unique<kafka::KafkaServer>(state_->io, state_->log.get(), io::system_clock(), config_.kafka);
+  STRATA_RETURN_IF_ERROR(state_->kafka->start(kafka_ep));
+  return Status::ok_status();
+}
+
+namespace {
+net::Awaitable<void> maintenance_loop(net::asio::steady_timer* timer, log::LogManager* log, int64_t interval_ms) {
+  for (;;) {
+    timer->expires_after(std::chrono::milliseconds(interval_ms));
+    boost::system::error_code ec;
+    co_await timer->async_wait(net::asio::redirect_error(net::asio::use_awaitable, ec));
+    if (ec) co_return;
+    Status s = log->run_maintenance();
+    if (!s.ok()) logging::warn("log maintenance failed", "error", s.to_string());
+  }
+}
+}  // namespace
+
+Status Server::run() {
+  auto& io = state_->io;
+  state_->signals = std::make_unique<net::asio::signal_set>(io, SIGINT, SIGTERM);
+  state_->signals->async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    logging::info("shutting down", "signal", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+    request_stop();
+  });
+  state_->maintenance_timer = std::make_unique<net::asio::steady_timer>(io);
+  int64_t interval_ms = std::max<int64_t>(10, std::min(config_.log.maintenance_interval_ms, config_.log.flush_interval_ms));
+  net::asio::co_spawn(io, maintenance_loop(state_->maintenance_timer.get(), state_->log.get(), interval_ms),
+                      net::asio::detached);
+
+  logging::info("ready", "kafka", state_->kafka->bound_endpoint().to_string(), "data_dir", config_.data_dir,
+                "version", STRATA_VERSION);
+  io.run();
+
+  Status closed = state_->log->close();
+  if (!closed.ok()) {
+    logging::error("log close failed", "error", closed.to_string());
+    return closed;
+  }
+  logging::info("stopped");
+  return Status::ok_status();
+}
+
+void Server::request_stop() {
+  net::asio::post(state_->io, [this] {
+    if (state_->kafka) state_->kafka->stop();
+    if (state_->maintenance_timer) state_->maintenance_timer->cancel();
+    if (state_->signals) state_->signals->cancel();
+    state_->io.stop();
+  });
+}
+
+}  // namespace strata::server
