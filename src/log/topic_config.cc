@@ -18,7 +18,9 @@ Status bad_value(const std::string& key, const std::string& value) {
 
 Result<TopicConfig> TopicConfig::with_overrides(const std::map<std::string, std::string>& overrides) const {
   TopicConfig c = *this;
-  for (const auto& [key, value] : overrides) {
+  for (const auto& entry : overrides) {
+    const std::string& key = entry.first;
+    const std::string& value = entry.second;
     int64_t v = 0;
     // Integer settings: name, field, minimum, maximum.
     auto set_int = [&](int64_t* field, int64_t min, int64_t max) -> Status {
