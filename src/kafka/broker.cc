@@ -6,11 +6,39 @@
 #include "base/logging.h"
 #include "kafka/api_keys.h"
 #include "kafka/error_code.h"
+#include "log/record_batch.h"
 
 namespace strata::kafka {
 namespace {
 
 constexpr const char* kClusterId = "strata-cluster";
+constexpr int32_t kTimestampScanBytes = 1 << 20;
+constexpr size_t kTimestampScanDecompressedBytes = 16 << 20;
+
+// The log finds the first batch whose max timestamp >= `timestamp_ms`;
+// Kafka answers with the first record at or after it, so scan that batch.
+log::TimestampLookup refine_timestamp_lookup(const log::Partition& p, int64_t timestamp_ms,
+                                             log::TimestampLookup found) {
+  auto rr = p.read(found.offset, kTimestampScanBytes);
+  if (!rr.ok()) return found;
+  std::span<const uint8_t> rest(rr->bytes);
+  std::vector<uint8_t> scratch;
+  std::vector<log::Record> records;
+  while (rest.size() >= log::kRecordBatchHeaderSize) {
+    auto h = log::parse_record_batch_header(rest);
+    if (!h.ok() || h->size_bytes() > rest.size()) break;
+    auto batch = rest.subspan(0, h->size_bytes());
+    rest = rest.subspan(h->size_bytes());
+    if (h->last_offset() < found.offset || h->max_timestamp < timestamp_ms) continue;
+    records.clear();
+    if (!log::decode_record_batch(batch, kTimestampScanDecompressedBytes, &scratch, &records).ok()) break;
+    for (const auto& rec : records) {
+      int64_t ts = h->log_append_time() ? h->max_timestamp : rec.timestamp;
+      if (rec.offset >= found.offset && ts >= timestamp_ms) return {rec.offset, ts};
+    }
+  }
+  return found;
+}
 
 }  // namespace
 
@@ -331,8 +359,10 @@ Status Broker::handle_list_offsets(const RequestHeader& h, ByteReader& body, con
         if (!found.ok()) {
           rp.error_code = to_wire(error_code_for(found.status()));
         } else {
-          rp.offset = found->offset;
-          rp.timestamp = found->timestamp;
+          log::TimestampLookup hit = *found;
+          if (hit.offset >= 0) hit = refine_timestamp_lookup(*p, part.timestamp, hit);
+          rp.offset = hit.offset;
+          rp.timestamp = hit.timestamp;
         }
       }
       if (p != nullptr) rp.leader_epoch = 0;
