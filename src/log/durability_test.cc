@@ -116,3 +116,39 @@ TEST_F(DurabilityTest, CloseSyncsEverything) {
 
 }  // namespace
 }  // namespace strata::log
+
+namespace strata::log {
+namespace {
+
+TEST(DurabilityConcurrencyTest, RollsDuringBackgroundSyncs) {
+  TempDir dir;
+  LogOptions opts = options_for(dir.path());
+  opts.flush_interval_ms = 1;
+  opts.topic_defaults.segment_bytes = 300;
+  opts.topic_defaults.flush_ms = 0;
+  auto log = open_log(opts, io::posix_file_system(), io::system_clock());
+  ASSERT_NE(log, nullptr);
+  ASSERT_TRUE(log->create_topic("t", 1, {}).ok());
+  Partition* p = log->partition("t", 0);
+  std::atomic<int> acked{0};
+  std::atomic<int> failed{0};
+  constexpr int kBatches = 300;
+  for (int i = 0; i < kBatches; i++) {
+    auto b = make_batch(2, 1000 + i);
+    auto out = p->append(b, 0);
+    ASSERT_TRUE(out.status.ok());
+    if (i % 3 == 0) {
+      log->request_sync(p, out.result.last_offset + 1, [&](Status s) { (s.ok() ? acked : failed)++; });
+    }
+  }
+  for (int i = 0; i < 1000 && acked.load() + failed.load() < kBatches / 3; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_EQ(acked.load(), kBatches / 3);
+  EXPECT_EQ(failed.load(), 0);
+  ASSERT_TRUE(log->close().ok());
+  EXPECT_EQ(p->durable_end_offset(), 2 * kBatches);
+}
+
+}  // namespace
+}  // namespace strata::log

@@ -289,6 +289,8 @@ AppendOutcome LocalPartition::append(std::span<uint8_t> batches, int64_t now_ms)
     pos += h.size_bytes();
     records += h.record_count;
   }
+  // Records not yet covered by a sync (flush.messages).
+  if (durable_end_offset_.load() >= leo) unflushed_records_ = 0;
   log_end_offset_.store(next);
   int64_t expected = -1;
   dirty_since_ms_.compare_exchange_strong(expected, clock_->monotonic_ms());

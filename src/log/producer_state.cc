@@ -21,7 +21,7 @@ int32_t last_sequence_of(const RecordBatchHeader& h) {
 
 ProducerState::CheckResult ProducerState::check(const RecordBatchHeader& h) const {
   CheckResult r;
-  if (h.producer_id < 0) return r;
+  if (h.producer_id < 0 || h.is_control()) return r;
   auto it = producers_.find(h.producer_id);
   if (it == producers_.end() || it->second.count == 0) {
     if (h.base_sequence != 0) {
@@ -62,7 +62,7 @@ ProducerState::CheckResult ProducerState::check(const RecordBatchHeader& h) cons
 }
 
 void ProducerState::update(const RecordBatchHeader& h) {
-  if (h.producer_id < 0) return;
+  if (h.producer_id < 0 || h.is_control()) return;
   Entry& e = producers_[h.producer_id];
   if (e.count > 0 && h.producer_epoch != e.epoch) e.count = 0;
   e.epoch = h.producer_epoch;

@@ -50,7 +50,8 @@ class ProducerState {
   //    last_sequence (wrapping at INT32_MAX), else kOutOfOrderSequence;
   //  - unknown producer: accepted with any sequence (its state may have been
   //    lost with retention).
-  // Batches with producer_id < 0 are always kAppend.
+  // Batches with producer_id < 0 and control batches are always kAppend
+  // and leave the state unchanged.
   CheckResult check(const RecordBatchHeader& h) const;
   // Records an appended batch (base_offset already assigned).
   void update(const RecordBatchHeader& h);
