@@ -189,3 +189,20 @@ TEST_F(RecoveryTest, PowerLossKeepsEverySyncedBatch) {
 
 }  // namespace
 }  // namespace strata::log
+
+namespace strata::log {
+namespace {
+
+TEST_F(RecoveryTest, DamagedLengthFieldInTheMiddleStillFences) {
+  fill(5);
+  std::string log_path = first_log(partition_dir(dir_.path(), "t", 0));
+  flip_byte(log_path, batch_bytes_ + kBatchLengthOffset + 1);  // second batch's batch_length
+  auto log = reopen();
+  ASSERT_NE(log, nullptr);
+  EXPECT_TRUE(log->partition("t", 0)->fenced());
+  EXPECT_EQ(file_size(log_path), 5 * batch_bytes_);
+  EXPECT_FALSE(log->partition("t", 1)->fenced());
+}
+
+}  // namespace
+}  // namespace strata::log

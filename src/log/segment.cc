@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "base/bytes.h"
 #include "base/logging.h"
@@ -35,6 +36,48 @@ std::string check_batch(const io::RandomAccessFile& file, uint64_t position, uin
   if (*m != buf->size()) return "short read";
   if (!record_batch_crc_ok(*buf)) return "CRC mismatch";
   return {};
+}
+
+// The position of the first whole batch with a good CRC and base offset >=
+// `min_base_offset` that starts after `bad_position`, trying the bad batch's
+// claimed end first and then every byte position (cheap header checks filter
+// candidates before the CRC is computed).
+std::optional<uint64_t> find_valid_batch_after(const io::RandomAccessFile& file, uint64_t bad_position, uint64_t file_size,
+                                               int64_t min_base_offset, std::vector<uint8_t>* buf) {
+  RecordBatchHeader h;
+  std::array<uint8_t, 4> len_bytes;
+  if (bad_position + kBatchLengthOffset + 4 <= file_size) {
+    auto n = file.read(bad_position + kBatchLengthOffset, len_bytes);
+    if (n.ok() && *n == len_bytes.size()) {
+      int64_t len = static_cast<int32_t>(load_be32(len_bytes.data()));
+      uint64_t next = bad_position + kBatchLogOverhead + static_cast<uint64_t>(std::max<int64_t>(len, 0));
+      if (len >= static_cast<int64_t>(kRecordBatchHeaderSize - kBatchLogOverhead) && next < file_size &&
+          check_batch(file, next, file_size, min_base_offset, &h, buf).empty()) {
+        return next;
+      }
+    }
+  }
+  constexpr size_t kWindowBytes = 1 << 20;
+  std::vector<uint8_t> window;
+  for (uint64_t start = bad_position + 1; start + kRecordBatchHeaderSize <= file_size;) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(kWindowBytes + kRecordBatchHeaderSize, file_size - start));
+    window.resize(want);
+    auto n = file.read(start, window);
+    if (!n.ok() || *n < kRecordBatchHeaderSize) return std::nullopt;
+    size_t last = *n - kRecordBatchHeaderSize;
+    for (size_t i = 0; i <= last; i++) {
+      const uint8_t* q = window.data() + i;
+      if (q[16] != 2) continue;
+      int64_t base = static_cast<int64_t>(load_be64(q));
+      int64_t len = static_cast<int32_t>(load_be32(q + kBatchLengthOffset));
+      if (base < min_base_offset || len < static_cast<int64_t>(kRecordBatchHeaderSize - kBatchLogOverhead)) continue;
+      uint64_t at = start + i;
+      if (at + kBatchLogOverhead + static_cast<uint64_t>(len) > file_size) continue;
+      if (check_batch(file, at, file_size, min_base_offset, &h, buf).empty()) return at;
+    }
+    start += last + 1;
+  }
+  return std::nullopt;
 }
 
 Result<RecordBatchHeader> read_header(const io::RandomAccessFile& file, uint64_t position) {
@@ -142,22 +185,14 @@ Result<std::unique_ptr<Segment>> Segment::open_active(io::FileSystem* fs, const 
   if (pos == file_size) return s;
 
   // A bad batch at `pos`: corruption in the middle when a whole valid batch
-  // follows where the bad one claims to end; otherwise a torn tail.
-  if (file_size - pos >= kRecordBatchHeaderSize) {
-    std::array<uint8_t, 4> len_bytes;
-    auto n = s->reader_->read(pos + kBatchLengthOffset, len_bytes);
-    if (n.ok() && *n == len_bytes.size()) {
-      int64_t len = static_cast<int32_t>(load_be32(len_bytes.data()));
-      uint64_t next = pos + kBatchLogOverhead + static_cast<uint64_t>(std::max<int64_t>(len, 0));
-      RecordBatchHeader next_h;
-      if (len >= static_cast<int64_t>(kRecordBatchHeaderSize - kBatchLogOverhead) && next < file_size &&
-          check_batch(*s->reader_, next, file_size, s->next_offset_, &next_h, &buf).empty()) {
-        recovery->corrupt_middle = true;
-        recovery->reason = fmt::format("corrupt record batch in {} at position {} ({}), followed by valid data",
-                                       s->log_path_, pos, problem);
-        return s;
-      }
-    }
+  // follows (where the bad one claims to end, or anywhere after it, in case
+  // the damage hit the length field); otherwise a torn tail.
+  std::optional<uint64_t> valid_after = find_valid_batch_after(*s->reader_, pos, file_size, s->next_offset_, &buf);
+  if (valid_after) {
+    recovery->corrupt_middle = true;
+    recovery->reason = fmt::format("corrupt record batch in {} at position {} ({}); a valid batch follows at position {}",
+                                   s->log_path_, pos, problem, *valid_after);
+    return s;
   }
   recovery->truncated_bytes = file_size - pos;
   logging::warn("truncating torn segment tail", "segment", s->log_path_, "position", pos, "dropped_bytes",
