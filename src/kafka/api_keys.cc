@@ -5,29 +5,29 @@
 namespace strata::kafka {
 namespace {
 
-// Ranges are capped below each API's first flexible version except where the
-// flexible encoding is implemented (ApiVersions v3, Metadata v9); see
-// docs/kafka-api.md for why each cap is where it is.
+// Each range ends at the last version whose fields the codec implements;
+// flexible versions are served where they add no new fields beyond the
+// compact encoding (see docs/kafka-api.md for each cap).
 constexpr std::array<ApiVersionRange, 19> kApis = {{
-    {ApiKey::kProduce, 3, 8, 9, "Produce"},
+    {ApiKey::kProduce, 3, 9, 9, "Produce"},
     {ApiKey::kFetch, 4, 11, 12, "Fetch"},
-    {ApiKey::kListOffsets, 1, 5, 6, "ListOffsets"},
+    {ApiKey::kListOffsets, 1, 6, 6, "ListOffsets"},
     {ApiKey::kMetadata, 0, 9, 9, "Metadata"},
     {ApiKey::kOffsetCommit, 2, 7, 8, "OffsetCommit"},
-    {ApiKey::kOffsetFetch, 1, 5, 6, "OffsetFetch"},
-    {ApiKey::kFindCoordinator, 0, 2, 3, "FindCoordinator"},
-    {ApiKey::kJoinGroup, 0, 5, 6, "JoinGroup"},
-    {ApiKey::kHeartbeat, 0, 3, 4, "Heartbeat"},
-    {ApiKey::kLeaveGroup, 0, 3, 4, "LeaveGroup"},
-    {ApiKey::kSyncGroup, 0, 3, 4, "SyncGroup"},
-    {ApiKey::kDescribeGroups, 0, 4, 5, "DescribeGroups"},
-    {ApiKey::kListGroups, 0, 2, 3, "ListGroups"},
+    {ApiKey::kOffsetFetch, 1, 7, 6, "OffsetFetch"},
+    {ApiKey::kFindCoordinator, 0, 3, 3, "FindCoordinator"},
+    {ApiKey::kJoinGroup, 0, 6, 6, "JoinGroup"},
+    {ApiKey::kHeartbeat, 0, 4, 4, "Heartbeat"},
+    {ApiKey::kLeaveGroup, 0, 4, 4, "LeaveGroup"},
+    {ApiKey::kSyncGroup, 0, 4, 4, "SyncGroup"},
+    {ApiKey::kDescribeGroups, 0, 5, 5, "DescribeGroups"},
+    {ApiKey::kListGroups, 0, 3, 3, "ListGroups"},
     {ApiKey::kApiVersions, 0, 3, 3, "ApiVersions"},
     {ApiKey::kCreateTopics, 0, 4, 5, "CreateTopics"},
-    {ApiKey::kDeleteTopics, 0, 3, 4, "DeleteTopics"},
-    {ApiKey::kInitProducerId, 0, 1, 2, "InitProducerId"},
-    {ApiKey::kDescribeConfigs, 0, 2, 4, "DescribeConfigs"},
-    {ApiKey::kCreatePartitions, 0, 1, 2, "CreatePartitions"},
+    {ApiKey::kDeleteTopics, 0, 4, 4, "DeleteTopics"},
+    {ApiKey::kInitProducerId, 0, 4, 2, "InitProducerId"},
+    {ApiKey::kDescribeConfigs, 0, 4, 4, "DescribeConfigs"},
+    {ApiKey::kCreatePartitions, 0, 2, 2, "CreatePartitions"},
 }};
 
 }  // namespace

@@ -177,7 +177,10 @@ Status Broker::handle_admin_api(const RequestHeader& h, ByteReader& body, const 
           ec = ErrorCode::kInvalidTopicException;
         } else {
           ec = error_code_for(log_->delete_topic(name));
-          if (ec == ErrorCode::kNone) logging::info("topic deleted", "topic", name);
+          if (ec == ErrorCode::kNone) {
+            groups_->delete_topic_offsets(name);
+            logging::info("topic deleted", "topic", name);
+          }
         }
         resp.responses.push_back({name, to_wire(ec)});
       }

@@ -289,3 +289,43 @@ TEST(AllApis, EmptyBodiesNeverCrash) {
 
 }  // namespace
 }  // namespace strata::kafka
+
+namespace strata::kafka {
+namespace {
+
+TEST(OffsetFetch, V7FlexibleDecodeAndEncode) {
+  // group "g", topics compact [ {"t", [0,1], tags} ], require_stable, tags
+  Bytes in{2, 'g', 2, 2, 't', 3, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0};
+  ByteReader r(in.data(), in.size());
+  OffsetFetchRequest req;
+  ASSERT_TRUE(decode_offset_fetch_request(r, 7, &req).ok());
+  EXPECT_TRUE(r.at_end());
+  EXPECT_EQ(req.group_id, "g");
+  ASSERT_TRUE(req.topics.has_value());
+  EXPECT_EQ(req.topics->at(0).partition_indexes, (std::vector<int32_t>{0, 1}));
+  OffsetFetchResponse m;
+  m.topics.push_back({"t", {{0, 5, -1, std::nullopt, 0}}});
+  Bytes out;
+  encode_offset_fetch_response(m, 7, &out);
+  Bytes expect{0, 0, 0, 0, 2, 2, 't', 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0,
+               0, 0, 0};
+  EXPECT_EQ(out, expect);
+}
+
+TEST(OffsetFetch, NullTopicsMeansAll) {
+  Bytes in{2, 'g', 0, 0, 0};
+  ByteReader r(in.data(), in.size());
+  OffsetFetchRequest req;
+  ASSERT_TRUE(decode_offset_fetch_request(r, 7, &req).ok());
+  EXPECT_FALSE(req.topics.has_value());
+}
+
+TEST(Header, FlexibleResponseHeaderHasTagByte) {
+  Bytes out;
+  begin_response_frame(9, true, &out);
+  finish_response_frame(&out);
+  EXPECT_EQ(out, (Bytes{0, 0, 0, 5, 0, 0, 0, 9, 0}));
+}
+
+}  // namespace
+}  // namespace strata::kafka

@@ -468,6 +468,30 @@ void GroupCoordinator::commit_offsets(const OffsetCommitRequest& req, std::funct
   });
 }
 
+void GroupCoordinator::delete_topic_offsets(const std::string& topic) {
+  int64_t now_ms = clock_->now_ms();
+  log::RecordBatchBuilder builder;
+  for (auto& [group, offs] : offsets_) {
+    for (auto it = offs.begin(); it != offs.end();) {
+      if (std::get<0>(it->first) != topic) {
+        ++it;
+        continue;
+      }
+      auto key = encode_offset_key(group, topic, std::get<1>(it->first));
+      builder.add(now_ms, std::span<const uint8_t>(key), std::nullopt);
+      it = offs.erase(it);
+    }
+  }
+  if (builder.empty() || log_ == nullptr) return;
+  log::Partition* p = log_->partition(kConsumerOffsetsTopic, 0);
+  auto batch = builder.finish(0);
+  if (p == nullptr || !batch.ok()) return;
+  auto outcome = p->append(std::span<uint8_t>(batch.value()), now_ms);
+  if (!outcome.status.ok()) {
+    logging::warn("offset tombstones append failed", "topic", topic, "error", outcome.status.to_string());
+  }
+}
+
 OffsetFetchResponse GroupCoordinator::fetch_offsets(const OffsetFetchRequest& req) const {
   OffsetFetchResponse resp;
   auto git = offsets_.find(req.group_id);

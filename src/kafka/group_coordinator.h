@@ -70,6 +70,10 @@ class GroupCoordinator {
   ListGroupsResponse list_groups() const;
   DescribeGroupsResponse describe_groups(const DescribeGroupsRequest& req) const;
 
+  // Forgets every group's committed offsets of a deleted topic (tombstones
+  // are appended to __consumer_offsets; not waited for).
+  void delete_topic_offsets(const std::string& topic);
+
   // Expires members past their session timeout and completes rebalances
   // past their deadline.
   void tick();

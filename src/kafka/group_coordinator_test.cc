@@ -217,3 +217,24 @@ TEST(OffsetRecords, KeyValueRoundTrip) {
 
 }  // namespace
 }  // namespace strata::kafka
+
+namespace strata::kafka {
+namespace {
+
+TEST(GroupCoordinatorOffsets, DeletedTopicForgetsOffsets) {
+  io::ManualClock clock;
+  GroupCoordinator coord(&clock, {}, nullptr, [](std::function<void()> fn) { fn(); });
+  OffsetCommitRequest c;
+  c.group_id = "g";
+  c.topics = {{"gone", {{0, 5, -1, std::nullopt}}}, {"kept", {{0, 6, -1, std::nullopt}}}};
+  coord.commit_offsets(c, [](OffsetCommitResponse) {});
+  coord.delete_topic_offsets("gone");
+  OffsetFetchRequest f;
+  f.group_id = "g";
+  auto r = coord.fetch_offsets(f);
+  ASSERT_EQ(r.topics.size(), 1u);
+  EXPECT_EQ(r.topics[0].name, "kept");
+}
+
+}  // namespace
+}  // namespace strata::kafka
