@@ -60,7 +60,6 @@ Result<RecordBatchHeader> parse_record_batch_header(std::span<const uint8_t> dat
   if (h.magic != 2) return Status::corruption("record batch magic " + std::to_string(h.magic) + ", want 2");
   if (h.batch_length < kMinBatchLength) return Status::corruption("record batch length " + std::to_string(h.batch_length) + " below minimum");
   if (h.record_count < 0 || h.last_offset_delta < 0) return Status::corruption("record batch with negative record count or offset delta");
-  if (h.base_offset < 0) return Status::corruption("record batch with negative base offset");
   if (static_cast<int64_t>(h.record_count) - 1 > h.last_offset_delta) {
     return Status::corruption("record batch count exceeds its offset span");
   }
