@@ -32,7 +32,7 @@ PARTITIONS = 3
 TOPIC = "crash"
 CYCLES = int(os.environ.get("STRATA_CRASH_CYCLES", "20"))
 SEED = int(os.environ.get("STRATA_CRASH_SEED", "20260101"))
-RATE = float(os.environ.get("STRATA_CRASH_RATE", "2000"))
+RATE = float(os.environ.get("STRATA_CRASH_RATE", "5000"))
 
 
 class AckLog:
