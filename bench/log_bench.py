@@ -79,6 +79,22 @@ def produce(bootstrap, topic, partitions, n, size):
             "p50_ms": pct(lats, 50) * 1e3, "p99_ms": pct(lats, 99) * 1e3}
 
 
+def produce_one_at_a_time(bootstrap, topic, n, size):
+    """Unloaded ack latency: one record in flight, linger.ms=0, wait for each ack."""
+    p = Producer({"bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 0,
+                  "compression.type": "none"})
+    filler = os.urandom(size)
+    lats = []
+    for _ in range(n):
+        t = time.perf_counter()
+        p.produce(topic, value=filler, partition=0)
+        if p.flush(30) != 0:
+            raise SystemExit("single-record produce not acknowledged within 30s")
+        lats.append(time.perf_counter() - t)
+    lats.sort()
+    return {"p50_ms": pct(lats, 50) * 1e3, "p99_ms": pct(lats, 99) * 1e3}
+
+
 def consume(bootstrap, topic, partitions):
     c = Consumer({"bootstrap.servers": bootstrap, "group.id": f"bench-{time.time_ns()}",
                   "enable.auto.commit": False, "fetch.max.bytes": 64 * MB,
@@ -143,6 +159,8 @@ def main():
     ap.add_argument("--partitions", type=int, default=1)
     ap.add_argument("--dir", default=None,
                     help="parent dir for the server data and fio files (one filesystem); default $TMPDIR")
+    ap.add_argument("--latency-records", type=int, default=2000,
+                    help="records for the one-in-flight latency run (2000)")
     ap.add_argument("--fio-size-1k", default="64M")
     ap.add_argument("--fio-size-1m", default="512M")
     ap.add_argument("--fio-runtime", type=int, default=30, help="cap per fio job, seconds")
@@ -166,6 +184,10 @@ def main():
         print(f"producing {n} records of {args.record_size} B ({args.mb} MB) ...", file=sys.stderr)
         res["produce"] = produce(srv.kafka, "bench", args.partitions, n, args.record_size)
         res["rss_after_produce_mb"] = rss_mb(srv)
+        print(f"single-record latency ({args.latency_records} records) ...", file=sys.stderr)
+        create_topic(srv.kafka, "bench-latency", 1)
+        res["single"] = produce_one_at_a_time(srv.kafka, "bench-latency", args.latency_records,
+                                              args.record_size)
         print("consuming ...", file=sys.stderr)
         res["consume"] = consume(srv.kafka, "bench", args.partitions)
         res["rss_after_run_mb"] = rss_mb(srv)
@@ -181,7 +203,7 @@ def main():
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    pr, co = res["produce"], res["consume"]
+    pr, co, si = res["produce"], res["consume"], res["single"]
     w1k, w1m, r1m = res["fio_w1k"], res["fio_w1m"], res["fio_r1m"]
 
     def ratio(a, b):
@@ -189,8 +211,10 @@ def main():
     rows = [
         ("append MB/s (acks=all, 1 KB) vs fio write bs=1k fdatasync", pr["mb_s"], w1k["mb_s"]),
         ("append MB/s (acks=all, 1 KB) vs fio write bs=1m fdatasync", pr["mb_s"], w1m["mb_s"]),
-        ("ack latency p50 ms vs fio 1k write+fdatasync p50", pr["p50_ms"], w1k["p50_ms"]),
-        ("ack latency p99 ms vs fio 1k write+fdatasync p99", pr["p99_ms"], w1k["p99_ms"]),
+        ("ack latency p50 ms, saturated vs fio 1k write+fdatasync", pr["p50_ms"], w1k["p50_ms"]),
+        ("ack latency p99 ms, saturated vs fio 1k write+fdatasync", pr["p99_ms"], w1k["p99_ms"]),
+        ("ack latency p50 ms, 1 in flight vs fio 1k write+fdatasync", si["p50_ms"], w1k["p50_ms"]),
+        ("ack latency p99 ms, 1 in flight vs fio 1k write+fdatasync", si["p99_ms"], w1k["p99_ms"]),
         ("read MB/s (consumer) vs fio read bs=1m (warm cache)", co["mb_s"], r1m["mb_s"]),
     ]
     w = max(len(r[0]) for r in rows) + 2
