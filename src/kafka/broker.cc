@@ -217,7 +217,9 @@ Status Broker::handle_produce(const RequestHeader& h, ByteReader& body, Reply re
     auto& topic = req.topics[ti];
     ProduceResponse::Topic rt;
     rt.name = topic.name;
-    ErrorCode topic_error = acks_valid ? ensure_topic(topic.name, true) : ErrorCode::kInvalidRequiredAcks;
+    ErrorCode topic_error = !acks_valid                            ? ErrorCode::kInvalidRequiredAcks
+                            : topic.name == kConsumerOffsetsTopic ? ErrorCode::kInvalidTopicException
+                                                                  : ensure_topic(topic.name, true);
     for (auto& part : topic.partitions) {
       ProduceResponse::Partition rp;
       rp.index = part.index;

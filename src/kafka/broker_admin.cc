@@ -50,7 +50,10 @@ Status Broker::handle_group_api(const RequestHeader& h, ByteReader& body, const 
     case ApiKey::kLeaveGroup: {
       LeaveGroupRequest req;
       STRATA_RETURN_IF_ERROR(decode_leave_group_request(body, v, &req));
-      reply(response_frame(h, groups_->leave_group(req), encode_leave_group_response));
+      LeaveGroupResponse resp = groups_->leave_group(req);
+      // v3+ report per member; the top-level error is for the whole request.
+      if (v >= 3) resp.error_code = 0;
+      reply(response_frame(h, resp, encode_leave_group_response));
       return Status::ok_status();
     }
     case ApiKey::kOffsetCommit: {

@@ -206,6 +206,12 @@ TEST_F(BrokerTest, InvalidTopicNameRejected) {
   EXPECT_EQ(parse_produce(**r).first, to_wire(ErrorCode::kInvalidTopicException));
 }
 
+TEST_F(BrokerTest, ClientsCannotProduceToOffsetsTopic) {
+  auto r = call(0, 7, produce_body("__consumer_offsets", 1, 1));
+  ASSERT_TRUE(r.has_value() && r->has_value());
+  EXPECT_EQ(parse_produce(**r).first, to_wire(ErrorCode::kInvalidTopicException));
+}
+
 TEST_F(BrokerTest, MalformedBodyClosesConnection) {
   Bytes body = produce_body("t", 1, 1);
   body.resize(body.size() - 3);
