@@ -71,8 +71,9 @@ def produce(bootstrap, topic, partitions, n, size):
                 p.poll(0.001)
         p.poll(0)
     left = p.flush(600)
-    if left or state["errors"]:
-        raise SystemExit(f"produce failed: {left} undelivered, {state['errors']} errors")
+    if left or state["errors"] or state["acked"] != n:
+        raise SystemExit(f"produce failed: {left} undelivered, {state['errors']} errors, "
+                         f"{state['acked']} of {n} acknowledged")
     elapsed = state["last"] - t0
     lats = sorted(lat)
     return {"seconds": elapsed, "mb_s": n * size / MB / elapsed,
@@ -190,6 +191,8 @@ def main():
                                               args.record_size)
         print("consuming ...", file=sys.stderr)
         res["consume"] = consume(srv.kafka, "bench", args.partitions)
+        if res["consume"]["records"] != n:
+            raise SystemExit(f"read back {res['consume']['records']} records, produced {n}")
         res["rss_after_run_mb"] = rss_mb(srv)
         srv.stop()
         print("fio ...", file=sys.stderr)
