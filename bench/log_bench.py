@@ -109,8 +109,12 @@ def consume(bootstrap, topic, partitions):
         nbytes = 0
         count = 0
         t0 = time.perf_counter()
+        total = sum(highs.values())
         while todo:
-            for m in c.consume(num_messages=10000, timeout=1.0):
+            # consume() returns when it has num_messages or at the timeout:
+            # never ask for more than what is left.
+            want = max(1, min(10000, total - count))
+            for m in c.consume(num_messages=want, timeout=1.0):
                 if m.error():
                     raise SystemExit(f"consume error {m.error()}")
                 nbytes += len(m.value())

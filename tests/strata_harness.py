@@ -305,13 +305,16 @@ def read_partitions(bootstrap: str, topic: str, partitions: int, timeout: float 
         todo = {p for p in range(partitions) if highs[p] > 0}
         c.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in todo])
         deadline = time.monotonic() + timeout
+        left = sum(highs.values())
         while todo:
             if time.monotonic() > deadline:
                 got = {p: len(v) for p, v in out.items()}
                 raise AssertionError(f"read {topic}: timed out; got {got}, high watermarks {highs}")
-            for m in c.consume(num_messages=10000, timeout=1.0):
+            # consume() waits for num_messages or the timeout: ask for what is left.
+            for m in c.consume(num_messages=max(1, min(10000, left)), timeout=1.0):
                 if m.error():
                     raise AssertionError(f"consume error: {m.error()}")
+                left -= 1
                 p = m.partition()
                 out[p].append(m)
                 if m.offset() + 1 >= highs[p]:

@@ -138,7 +138,7 @@ def consume_group(bootstrap, topic, total, timeout):
         while n < total:
             assert time.monotonic() < deadline, \
                 f"consumed {n} of {total} after {timeout}s: {[len(v) for v in got.values()]}"
-            for m in c.consume(num_messages=10000, timeout=0.5):
+            for m in c.consume(num_messages=max(1, min(10000, total - n)), timeout=0.5):
                 if m.error():
                     raise AssertionError(f"consumer error: {m.error()}")
                 got[m.partition()].append(m)
