@@ -5,7 +5,7 @@ Idempotent, acks=all, sequentially numbered records: record number `seq` goes
 to partition seq % P with key and value b"p<partition>-<seq>". Every
 acknowledged record is appended to the ack log as "seq partition offset"
 (flushed after each poll's batch of delivery callbacks); a failed delivery is
-logged as "F seq error". Runs until SIGTERM, then flushes every in-flight
+logged as "F seq error"; "S n" says n records have been produced so far. Runs until SIGTERM, then flushes every in-flight
 message and prints one JSON summary line on stdout.
 """
 
@@ -28,6 +28,7 @@ def main():
     ap.add_argument("--flush-timeout", type=float, default=280)
     args = ap.parse_args()
 
+    seq = 0
     stop = [False]
     signal.signal(signal.SIGTERM, lambda *_: stop.__setitem__(0, True))
     signal.signal(signal.SIGINT, lambda *_: stop.__setitem__(0, True))
@@ -65,14 +66,20 @@ def main():
         "error_cb": on_error,
     })
 
+    last_status = [-1]
+
     def drain(timeout):
         p.poll(timeout)
+        if seq != last_status[0]:
+            # "S n": n records handed to the client so far (lets the test see
+            # how many were in flight when it killed the server).
+            pending_lines.append(f"S {seq}\n")
+            last_status[0] = seq
         if pending_lines:
             ack_f.write("".join(pending_lines))
             ack_f.flush()
             pending_lines.clear()
 
-    seq = 0
     t0 = time.monotonic()
     while not stop[0] and not fatal:
         allowed = int((time.monotonic() - t0) * args.rate) + 1

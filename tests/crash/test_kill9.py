@@ -42,6 +42,7 @@ class AckLog:
         self.acked = {}          # seq -> (partition, offset)
         self.failed = []
         self.dup_acks = []
+        self.produced = 0        # last "S n" line
         self._partial = b""
 
     def refresh(self):
@@ -56,6 +57,9 @@ class AckLog:
             parts = line.decode().split(" ", 2)
             if parts[0] == "F":
                 self.failed.append(line.decode())
+                continue
+            if parts[0] == "S":
+                self.produced = int(parts[1])
                 continue
             seq, part, off = int(parts[0]), int(parts[1]), int(parts[2])
             if seq in self.acked:
@@ -90,6 +94,7 @@ def test_kill9_cycles(strata, tmp_path):
                 f"no new acknowledgement {timeout}s after restart (acked {after})\n{producer_stderr()}"
             time.sleep(0.05)
 
+    in_flight_at_kill = []
     try:
         for cycle in range(CYCLES):
             # The server is up: wait until it acknowledges records it had not
@@ -97,6 +102,8 @@ def test_kill9_cycles(strata, tmp_path):
             wait_progress(len(acks.acked))
             time.sleep(rng.uniform(0.3, 2.0))
             assert prod.poll() is None, f"producer died\n{producer_stderr()}"
+            acks.refresh()
+            in_flight_at_kill.append(acks.produced - len(acks.acked))
             strata.kill9()
             strata.start()
         wait_progress(len(acks.acked))
@@ -147,7 +154,10 @@ def test_kill9_cycles(strata, tmp_path):
     print(f"\ncrash test: cycles={CYCLES} seed={SEED} seconds={time.monotonic() - t_start:.0f} "
           f"produced={summary['produced']} acked={len(acks.acked)} failed={len(acks.failed)} "
           f"stored={total} unacked_stored={unacked_stored} duplicates={len(duplicates)} "
-          f"missing={len(missing)} moved={len(moved)}")
+          f"missing={len(missing)} moved={len(moved)} "
+          f"unacked_at_kill(min/median/max)={min(in_flight_at_kill, default=0)}/"
+          f"{sorted(in_flight_at_kill)[len(in_flight_at_kill) // 2] if in_flight_at_kill else 0}/"
+          f"{max(in_flight_at_kill, default=0)}")
 
     assert not acks.failed, f"{len(acks.failed)} failed deliveries, first {acks.failed[:3]}"
     assert not acks.dup_acks, f"records acknowledged twice: {acks.dup_acks[:5]}"
@@ -158,3 +168,6 @@ def test_kill9_cycles(strata, tmp_path):
     assert not misplaced, misplaced[:5]
     assert not order_errors, order_errors[:5]
     assert total == len(acks.acked)
+    # The method itself: crashes must have hit records in flight (produced but
+    # not yet acknowledged), or the test proved nothing about them.
+    assert CYCLES == 0 or max(in_flight_at_kill) > 0, in_flight_at_kill
