@@ -50,13 +50,30 @@ class [[nodiscard]] Status {
   // An I/O error carrying errno's text, e.g. io_error_errno("fdatasync", path, errno).
   static Status io_error_errno(std::string_view op, std::string_view path, int err);
 
+  // A SQL error: `sqlstate` is PostgreSQL's five-character code (e.g. "42601"
+  // syntax_error, "22012" division_by_zero); the StatusCode is derived from its class.
+  static Status sql(std::string_view sqlstate, std::string m);
+
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
   std::string to_string() const;
 
+  // SQL detail, optional on any Status. sqlstate() is "" when none was set (pgwire
+  // then reports "XX000" internal_error, or a code derived from code()). position()
+  // is the 1-based character offset into the query text, 0 when unknown.
+  std::string_view sqlstate() const { return std::string_view(sqlstate_, sqlstate_[0] ? 5 : 0); }
+  int32_t position() const { return position_; }
+  Status& with_sqlstate(std::string_view state);
+  Status& with_position(int32_t position) {
+    position_ = position;
+    return *this;
+  }
+
  private:
   StatusCode code_ = StatusCode::kOk;
+  char sqlstate_[6] = {0, 0, 0, 0, 0, 0};
+  int32_t position_ = 0;
   std::string message_;
 };
 
