@@ -1,0 +1,136 @@
+// Catalog: the definitions of schemas, tables, views and indexes, and their
+// persistence (docs/formats/catalog.md).
+//
+// Model: copy-on-write snapshots. Readers take `snapshot()` (an immutable
+// CatalogSnapshot shared by pointer) and bind a whole statement against it. DDL calls
+// `update()` with an edit function: the edit runs on a private copy, the copy is
+// written durably (temp file, fdatasync, rename, directory fsync), and only then
+// published. Writers are serialised by a mutex; readers never block.
+//
+// Object ids (OIDs) are allocated from a counter starting at kFirstUserOid, as
+// PostgreSQL does, and are never reused. Names are case-sensitive (the parser has
+// already folded unquoted identifiers).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "io/file_system.h"
+#include "types/type.h"
+
+namespace strata::catalog {
+
+using Oid = uint32_t;
+inline constexpr Oid kFirstUserOid = 16384;
+inline constexpr Oid kPublicNamespaceOid = 2200;
+inline constexpr Oid kPgCatalogNamespaceOid = 11;
+inline constexpr Oid kInformationSchemaNamespaceOid = 13000;
+
+struct ColumnDef {
+  std::string name;
+  types::Type type;
+  bool not_null = false;
+  std::string default_sql;  // the DEFAULT expression's text; "" when none
+  std::string comment;
+};
+
+struct CheckDef {
+  std::string name;
+  std::string expr_sql;
+};
+
+struct TableDef {
+  Oid oid = 0;
+  std::string schema = "public";
+  std::string name;
+  std::vector<ColumnDef> columns;
+  std::vector<int32_t> primary_key;                 // column positions; empty when none
+  std::vector<std::vector<int32_t>> unique_keys;    // UNIQUE constraints (besides the primary key)
+  std::vector<CheckDef> checks;
+  std::string comment;
+
+  // Position of a column by name, or -1.
+  int32_t column_index(std::string_view column) const;
+};
+
+struct ViewDef {
+  Oid oid = 0;
+  std::string schema = "public";
+  std::string name;
+  std::vector<std::string> column_names;  // output names (after the optional column list)
+  std::vector<types::Type> column_types;
+  std::string query_sql;                  // the defining query's text
+  std::string comment;
+};
+
+struct IndexDef {
+  Oid oid = 0;
+  std::string schema = "public";
+  std::string name;
+  Oid table_oid = 0;
+  std::vector<int32_t> columns;  // positions in the table; expression indexes keep their text
+  std::vector<std::string> expression_sql;
+  bool unique = false;
+  bool primary = false;
+};
+
+// An immutable version of the catalog.
+struct CatalogSnapshot {
+  uint64_t version = 0;
+  Oid next_oid = kFirstUserOid;
+  std::vector<std::string> schemas = {"public"};
+  // Keyed by "schema.name".
+  std::map<std::string, std::shared_ptr<const TableDef>> tables;
+  std::map<std::string, std::shared_ptr<const ViewDef>> views;
+  std::map<std::string, std::shared_ptr<const IndexDef>> indexes;
+
+  static std::string key(std::string_view schema, std::string_view name);
+  const TableDef* find_table(std::string_view schema, std::string_view name) const;
+  const ViewDef* find_view(std::string_view schema, std::string_view name) const;
+  const IndexDef* find_index(std::string_view schema, std::string_view name) const;
+  const TableDef* find_table_by_oid(Oid oid) const;
+  bool has_schema(std::string_view schema) const;
+  // Whether any table, view or index of that schema has this name (relations share
+  // one namespace, as in PostgreSQL's pg_class).
+  bool relation_exists(std::string_view schema, std::string_view name) const;
+  Oid allocate_oid() { return next_oid++; }
+};
+
+class Catalog {
+ public:
+  // Opens (or creates) the catalog stored in `dir`. Corruption of the stored file
+  // is reported, never silently reset.
+  static Result<std::unique_ptr<Catalog>> open(io::FileSystem* fs, std::string dir);
+  // An in-memory catalog that persists nothing (tests).
+  static std::unique_ptr<Catalog> in_memory();
+
+  std::shared_ptr<const CatalogSnapshot> snapshot() const;
+
+  // Runs `edit` on a copy of the latest snapshot; when it returns ok the copy gets
+  // the next version, is persisted, and becomes the latest snapshot. A failed edit
+  // or a failed write changes nothing.
+  Status update(const std::function<Status(CatalogSnapshot& next)>& edit);
+
+ private:
+  Catalog(io::FileSystem* fs, std::string dir) : fs_(fs), dir_(std::move(dir)) {}
+  Status persist(const CatalogSnapshot& s);
+
+  io::FileSystem* fs_;  // null: in memory
+  std::string dir_;
+  mutable std::mutex mu_;  // guards current_ and serialises update()
+  std::shared_ptr<const CatalogSnapshot> current_;
+};
+
+// Encoding of a snapshot (docs/formats/catalog.md), exposed for tests.
+std::vector<uint8_t> encode_catalog(const CatalogSnapshot& s);
+Result<CatalogSnapshot> decode_catalog(std::span<const uint8_t> bytes);
+
+}  // namespace strata::catalog
