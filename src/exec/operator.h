@@ -17,12 +17,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "sql/function_registry.h"
+#include "sql/logical_plan.h"
 #include "types/batch.h"
 
 namespace strata::exec {
@@ -50,8 +53,20 @@ class MemoryBudget {
   std::atomic<size_t> used_bytes_{0};
 };
 
+struct ExecContext;
+
+// Runs a subquery's plan to completion (set by the engine; exec/expression.cc calls
+// it for subquery expressions).
+using SubqueryRunner = std::function<Status(ExecContext& ctx, const sql::LogicalPlan& plan, types::Batch* out)>;
+
 struct ExecContext {
   sql::FunctionContext functions;
+  const std::vector<types::Value>* params = nullptr;  // $1..$n, already of their bound types
+  // Rows of enclosing queries for correlated subqueries: back() is the innermost.
+  std::vector<std::vector<types::Value>> outer_rows;
+  SubqueryRunner run_subquery;
+  // Results of uncorrelated subqueries, computed once per statement.
+  std::map<const sql::LogicalPlan*, std::shared_ptr<types::Batch>> subquery_cache;
   MemoryBudget* memory = nullptr;           // never null while a plan runs
   std::string spill_dir;                    // an existing directory private to this query
   const std::atomic<bool>* cancel = nullptr;  // set by a cancel request or timeout
