@@ -511,7 +511,7 @@ Result<StatementPtr> Parser::parse_alter() {
       if (accept_words("set", "default")) {
         cmd.action = AlterTableAction::kSetDefault;
         int32_t begin = loc();
-        STRATA_ASSIGN_OR_RETURN(cmd.expr, parse_expr());
+        STRATA_ASSIGN_OR_RETURN(cmd.expr, parse_expr(kPrecComparison));
         cmd.expr_text = text_since(begin);
       } else if (accept_words("drop", "default")) {
         cmd.action = AlterTableAction::kDropDefault;

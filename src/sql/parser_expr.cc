@@ -63,6 +63,7 @@ int Parser::infix_precedence() const {
   }
   if (w == "not") {
     const Token& n = peek();
+    if (n.is_word("null")) return kPrecIs;  // SQLite's `x NOT NULL`
     if (n.is_word("between") || n.is_word("in") || n.is_word("like") || n.is_word("ilike") ||
         (n.is_word("similar") && peek_word("to", 2))) {
       return kPrecLike;
@@ -82,163 +83,180 @@ Result<ExprPtr> Parser::parse_expr(int min_prec) {
   while (true) {
     int prec = infix_precedence();
     if (prec == kPrecNone || prec < min_prec) break;
-    STRATA_RETURN_IF_ERROR(chain_link(chain));
-    int32_t op_loc = loc();
-    if (at_word("or") || at_word("and")) {
-      BoolOp op = at_word("or") ? BoolOp::kOr : BoolOp::kAnd;
-      advance();
-      STRATA_ASSIGN_OR_RETURN(ExprPtr right, parse_expr(prec + 1));
-      BoolExpr* b = left->as_if<BoolExpr>();
-      if (b == nullptr || b->op != op) {
-        auto node = std::make_unique<BoolExpr>(op_loc, op);
-        node->args.push_back(std::move(left));
-        left = std::move(node);
-      }
-      left->as<BoolExpr>().args.push_back(std::move(right));
-      continue;
+    // AND/OR append to a flat list; everything else deepens the tree.
+    bool flattens = (prec == kPrecOr || prec == kPrecAnd) && left->is<BoolExpr>() &&
+                    left->as<BoolExpr>().op == (prec == kPrecOr ? BoolOp::kOr : BoolOp::kAnd);
+    if (!flattens) STRATA_RETURN_IF_ERROR(chain_link(chain));
+    STRATA_ASSIGN_OR_RETURN(left, parse_infix(std::move(left), prec));
+  }
+  return left;
+}
+
+// One infix operator application at the cursor (whose precedence is `prec`).
+// Kept out of parse_expr so the recursive path's frames stay small.
+Result<ExprPtr> Parser::parse_infix(ExprPtr left, int prec) {
+  int32_t op_loc = loc();
+  if (at_word("or") || at_word("and")) {
+    BoolOp op = at_word("or") ? BoolOp::kOr : BoolOp::kAnd;
+    advance();
+    STRATA_ASSIGN_OR_RETURN(ExprPtr right, parse_expr(prec + 1));
+    BoolExpr* b = left->as_if<BoolExpr>();
+    if (b == nullptr || b->op != op) {
+      auto node = std::make_unique<BoolExpr>(op_loc, op);
+      node->args.push_back(std::move(left));
+      left = std::move(node);
     }
-    if (prec == kPrecIs) {
-      std::string w = cur().text;
+    left->as<BoolExpr>().args.push_back(std::move(right));
+    return left;
+  }
+  if (prec == kPrecIs) {
+    std::string w = cur().text;
+    advance();
+    if (w == "not") {  // x NOT NULL
       advance();
-      if (w != "is") {
-        left = std::make_unique<NullTest>(op_loc, std::move(left), w == "notnull");
-        continue;
-      }
-      bool negated = accept_word("not");
-      if (accept_word("null")) {
-        left = std::make_unique<NullTest>(op_loc, std::move(left), negated);
-      } else if (accept_word("true")) {
-        left = std::make_unique<BooleanTest>(op_loc, std::move(left), BooleanTestKind::kTrue, negated);
-      } else if (accept_word("false")) {
-        left = std::make_unique<BooleanTest>(op_loc, std::move(left), BooleanTestKind::kFalse, negated);
-      } else if (accept_word("unknown")) {
-        left = std::make_unique<BooleanTest>(op_loc, std::move(left), BooleanTestKind::kUnknown, negated);
-      } else if (accept_words("distinct", "from")) {
-        STRATA_ASSIGN_OR_RETURN(ExprPtr right, parse_expr(kPrecIs + 1));
-        left = std::make_unique<DistinctFrom>(op_loc, std::move(left), std::move(right), negated);
-      } else {
-        return error();
-      }
-      continue;
+      left = std::make_unique<NullTest>(op_loc, std::move(left), true);
+      return left;
     }
-    if (prec == kPrecLike) {
-      bool negated = accept_word("not");
-      if (accept_word("between")) {
-        auto node = std::make_unique<Between>(op_loc);
-        node->negated = negated;
-        if (accept_word("symmetric")) {
-          node->symmetric = true;
-        } else {
-          accept_word("asymmetric");
-        }
-        node->arg = std::move(left);
-        STRATA_ASSIGN_OR_RETURN(node->low, parse_expr(kPrecLike + 1));
-        STRATA_RETURN_IF_ERROR(expect_word("and"));
-        STRATA_ASSIGN_OR_RETURN(node->high, parse_expr(kPrecLike + 1));
-        left = std::move(node);
-        continue;
-      }
-      if (accept_word("in")) {
-        if (!at(TokenKind::kLParen)) return error();
-        if (at_parenthesised_query()) {
-          // x IN (SELECT ...): the parentheses belong to the subquery.
-          size_t save = pos_;
-          auto attempt = parse_paren_query();
-          if (attempt.ok()) {
-            auto node = std::make_unique<SubqueryExpr>(op_loc, SubqueryKind::kIn);
-            node->negated = negated;
-            node->test_expr = std::move(left);
-            node->query = std::move(attempt).value();
-            left = std::move(node);
-            continue;
-          }
-          STRATA_RETURN_IF_ERROR(rewind(save));
-          if (peek().kind != TokenKind::kLParen) return attempt.status();  // `(SELECT` cannot be a list
-        }
-        advance();
-        auto node = std::make_unique<InList>(op_loc);
-        node->negated = negated;
-        node->arg = std::move(left);
-        STRATA_ASSIGN_OR_RETURN(node->list, parse_expr_list());
-        STRATA_RETURN_IF_ERROR(expect(TokenKind::kRParen));
-        left = std::move(node);
-        continue;
-      }
-      LikeKind kind = LikeKind::kLike;
-      if (accept_word("like")) {
-        kind = LikeKind::kLike;
-      } else if (accept_word("ilike")) {
-        kind = LikeKind::kILike;
+    if (w != "is") {
+      left = std::make_unique<NullTest>(op_loc, std::move(left), w == "notnull");
+      return left;
+    }
+    bool negated = accept_word("not");
+    if (accept_word("null")) {
+      left = std::make_unique<NullTest>(op_loc, std::move(left), negated);
+    } else if (accept_word("true")) {
+      left = std::make_unique<BooleanTest>(op_loc, std::move(left), BooleanTestKind::kTrue, negated);
+    } else if (accept_word("false")) {
+      left = std::make_unique<BooleanTest>(op_loc, std::move(left), BooleanTestKind::kFalse, negated);
+    } else if (accept_word("unknown")) {
+      left = std::make_unique<BooleanTest>(op_loc, std::move(left), BooleanTestKind::kUnknown, negated);
+    } else if (accept_words("distinct", "from")) {
+      STRATA_ASSIGN_OR_RETURN(ExprPtr right, parse_expr(kPrecIs + 1));
+      left = std::make_unique<DistinctFrom>(op_loc, std::move(left), std::move(right), negated);
+    } else {
+      return error();
+    }
+    return left;
+  }
+  if (prec == kPrecLike) {
+    bool negated = accept_word("not");
+    if (accept_word("between")) {
+      auto node = std::make_unique<Between>(op_loc);
+      node->negated = negated;
+      if (accept_word("symmetric")) {
+        node->symmetric = true;
       } else {
-        STRATA_RETURN_IF_ERROR(expect_word("similar"));
-        STRATA_RETURN_IF_ERROR(expect_word("to"));
-        kind = LikeKind::kSimilarTo;
+        accept_word("asymmetric");
       }
-      if (kind != LikeKind::kSimilarTo && (at_word("any") || at_word("some") || at_word("all")) &&
-          peek().kind == TokenKind::kLParen) {
-        std::string op = kind == LikeKind::kLike ? "~~" : "~~*";
-        if (negated) op = "!" + op;
-        STRATA_ASSIGN_OR_RETURN(left, parse_any_all(std::move(left), op, "", op_loc));
-        continue;
+      node->arg = std::move(left);
+      STRATA_ASSIGN_OR_RETURN(node->low, parse_expr(kPrecLike + 1));
+      STRATA_RETURN_IF_ERROR(expect_word("and"));
+      STRATA_ASSIGN_OR_RETURN(node->high, parse_expr(kPrecLike + 1));
+      left = std::move(node);
+      return left;
+    }
+    if (accept_word("in")) {
+      if (!at(TokenKind::kLParen)) return error();
+      if (at_parenthesised_query()) {
+        // x IN (SELECT ...): the parentheses belong to the subquery.
+        size_t save = pos_;
+        auto attempt = parse_paren_query();
+        if (attempt.ok()) {
+          auto node = std::make_unique<SubqueryExpr>(op_loc, SubqueryKind::kIn);
+          node->negated = negated;
+          node->test_expr = std::move(left);
+          node->query = std::move(attempt).value();
+          left = std::move(node);
+          return left;
+        }
+        STRATA_RETURN_IF_ERROR(rewind(save));
+        if (peek().kind != TokenKind::kLParen) return attempt.status();  // `(SELECT` cannot be a list
       }
-      auto node = std::make_unique<Like>(op_loc);
-      node->like_kind = kind;
+      advance();
+      auto node = std::make_unique<InList>(op_loc);
       node->negated = negated;
       node->arg = std::move(left);
-      STRATA_ASSIGN_OR_RETURN(node->pattern, parse_expr(kPrecLike + 1));
-      if (accept_word("escape")) {
-        STRATA_ASSIGN_OR_RETURN(node->escape, parse_expr(kPrecLike + 1));
+      if (!at(TokenKind::kRParen)) {  // SQLite allows an empty list: x IN ()
+        STRATA_ASSIGN_OR_RETURN(node->list, parse_expr_list());
       }
-      left = std::move(node);
-      continue;
-    }
-    if (prec == kPrecAt) {
-      advance();
-      advance();
-      advance();
-      auto node = std::make_unique<AtTimeZone>(op_loc);
-      node->arg = std::move(left);
-      STRATA_ASSIGN_OR_RETURN(node->zone, parse_expr(kPrecAt + 1));
-      left = std::move(node);
-      continue;
-    }
-    if (prec == kPrecCollate) {
-      advance();
-      auto node = std::make_unique<CollateExpr>(op_loc);
-      node->arg = std::move(left);
-      STRATA_ASSIGN_OR_RETURN(node->collation, parse_qualified_name());
-      left = std::move(node);
-      continue;
-    }
-    // A symbolic operator or OPERATOR(schema.op).
-    std::string op;
-    std::string op_schema;
-    if (at_word("operator")) {
-      advance();
-      advance();  // '('
-      while (at_col_id() && peek().kind == TokenKind::kDot) {
-        if (!op_schema.empty()) op_schema += ".";
-        op_schema += cur().text;
-        advance();
-        advance();
-      }
-      if (!at(TokenKind::kOperator)) return error();
-      op = cur().text;
-      advance();
       STRATA_RETURN_IF_ERROR(expect(TokenKind::kRParen));
+      left = std::move(node);
+      return left;
+    }
+    LikeKind kind = LikeKind::kLike;
+    if (accept_word("like")) {
+      kind = LikeKind::kLike;
+    } else if (accept_word("ilike")) {
+      kind = LikeKind::kILike;
     } else {
-      op = cur().text;
+      STRATA_RETURN_IF_ERROR(expect_word("similar"));
+      STRATA_RETURN_IF_ERROR(expect_word("to"));
+      kind = LikeKind::kSimilarTo;
+    }
+    if (kind != LikeKind::kSimilarTo && (at_word("any") || at_word("some") || at_word("all")) &&
+        peek().kind == TokenKind::kLParen) {
+      std::string op = kind == LikeKind::kLike ? "~~" : "~~*";
+      if (negated) op = "!" + op;
+      STRATA_ASSIGN_OR_RETURN(left, parse_any_all(std::move(left), op, "", op_loc));
+      return left;
+    }
+    auto node = std::make_unique<Like>(op_loc);
+    node->like_kind = kind;
+    node->negated = negated;
+    node->arg = std::move(left);
+    STRATA_ASSIGN_OR_RETURN(node->pattern, parse_expr(kPrecLike + 1));
+    if (accept_word("escape")) {
+      STRATA_ASSIGN_OR_RETURN(node->escape, parse_expr(kPrecLike + 1));
+    }
+    left = std::move(node);
+    return left;
+  }
+  if (prec == kPrecAt) {
+    advance();
+    advance();
+    advance();
+    auto node = std::make_unique<AtTimeZone>(op_loc);
+    node->arg = std::move(left);
+    STRATA_ASSIGN_OR_RETURN(node->zone, parse_expr(kPrecAt + 1));
+    left = std::move(node);
+    return left;
+  }
+  if (prec == kPrecCollate) {
+    advance();
+    auto node = std::make_unique<CollateExpr>(op_loc);
+    node->arg = std::move(left);
+    STRATA_ASSIGN_OR_RETURN(node->collation, parse_qualified_name());
+    left = std::move(node);
+    return left;
+  }
+  // A symbolic operator or OPERATOR(schema.op).
+  std::string op;
+  std::string op_schema;
+  if (at_word("operator")) {
+    advance();
+    advance();  // '('
+    while (at_col_id() && peek().kind == TokenKind::kDot) {
+      if (!op_schema.empty()) op_schema += ".";
+      op_schema += cur().text;
+      advance();
       advance();
     }
-    if ((at_word("any") || at_word("some") || at_word("all")) && peek().kind == TokenKind::kLParen) {
-      STRATA_ASSIGN_OR_RETURN(left, parse_any_all(std::move(left), op, op_schema, op_loc));
-      continue;
-    }
-    STRATA_ASSIGN_OR_RETURN(ExprPtr right, parse_expr(prec + 1));
-    auto node = std::make_unique<BinaryOp>(op_loc, op, std::move(left), std::move(right));
-    node->op_schema = std::move(op_schema);
-    left = std::move(node);
+    if (!at(TokenKind::kOperator)) return error();
+    op = cur().text;
+    advance();
+    STRATA_RETURN_IF_ERROR(expect(TokenKind::kRParen));
+  } else {
+    op = cur().text;
+    advance();
   }
+  if ((at_word("any") || at_word("some") || at_word("all")) && peek().kind == TokenKind::kLParen) {
+    STRATA_ASSIGN_OR_RETURN(left, parse_any_all(std::move(left), op, op_schema, op_loc));
+    return left;
+  }
+  STRATA_ASSIGN_OR_RETURN(ExprPtr right, parse_expr(prec + 1));
+  auto node = std::make_unique<BinaryOp>(op_loc, op, std::move(left), std::move(right));
+  node->op_schema = std::move(op_schema);
+  left = std::move(node);
   return left;
 }
 
@@ -364,10 +382,17 @@ Result<ExprPtr> Parser::parse_primary() {
     case TokenKind::kQuotedIdent:
       return parse_name_expr();
     case TokenKind::kIdent:
-      break;
+      return parse_word_primary();
     default:
       return error();
   }
+}
+
+// A primary expression starting with a word: keywords with their own syntax,
+// typed literals, names, function calls.
+Result<ExprPtr> Parser::parse_word_primary() {
+  const Token& t = cur();
+  int32_t location = t.begin;
   const std::string w = t.text;
   if (w == "null" || w == "true" || w == "false") {
     auto c = std::make_unique<Constant>(location, w == "null" ? ConstantKind::kNull : ConstantKind::kBool);

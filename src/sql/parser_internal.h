@@ -171,7 +171,9 @@ class Parser {
   // ---- expressions (parser_expr.cc)
   Result<ExprPtr> parse_expr(int min_prec = kPrecNone);
   Result<ExprPtr> parse_prefix();
+  Result<ExprPtr> parse_infix(ExprPtr left, int prec);
   Result<ExprPtr> parse_primary();
+  Result<ExprPtr> parse_word_primary();
   Result<ExprPtr> parse_postfix(ExprPtr e, bool parenthesised);
   Result<ExprPtr> parse_paren_expr();
   Result<ExprPtr> parse_name_expr();

@@ -432,6 +432,10 @@ Result<TableRefPtr> Parser::parse_table_primary() {
   table->name = std::move(name);
   accept_op("*");
   STRATA_ASSIGN_OR_RETURN(table->alias, parse_opt_alias());
+  // SQLite's index hints, accepted and ignored: NOT INDEXED, INDEXED BY name.
+  if (!accept_words("not", "indexed") && accept_words("indexed", "by")) {
+    STRATA_ASSIGN_OR_RETURN(std::string ignored, parse_col_id());
+  }
   return TableRefPtr(std::move(table));
 }
 
