@@ -58,6 +58,7 @@ double numeric_as_double(const Vector& v, size_t i) {
 void register_builtin_functions(sql::FunctionRegistry& registry) {
   fn::register_arithmetic_functions(registry);
   fn::register_comparison_functions(registry);
+  fn::register_math_functions(registry);
 }
 
 }  // namespace strata::exec

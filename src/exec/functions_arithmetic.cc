@@ -126,37 +126,6 @@ Status pow_error(double x, double y) {
   return Status::ok_status();
 }
 
-// numeric ^ numeric: exact for integer exponents where it fits, else through long
-// double; the result scale follows PostgreSQL's power_var (at least 16 significant
-// digits, never fewer decimals than the base).
-Result<Decimal> numeric_power(const Decimal& base, const Decimal& exp) {
-  double x = types::decimal_to_double(base);
-  double y = types::decimal_to_double(exp);
-  STRATA_RETURN_IF_ERROR(pow_error(x, y));
-  long double v = std::pow(static_cast<long double>(x), static_cast<long double>(y));
-  if (!std::isfinite(static_cast<double>(v))) return Status::sql("22003", "value overflows numeric format");
-  int32_t weight = v == 0 ? 0 : static_cast<int32_t>(std::floor(std::log10(std::fabs(static_cast<double>(v)))));
-  int32_t scale = std::max({16 - weight, base.scale, exp.scale, 0});
-  int32_t digits = std::max(weight + 1, 1);
-  scale = std::min(scale, types::kDecimalMaxDigits - digits);
-  if (scale < 0) return Status::sql("22003", "value overflows numeric format");
-  // Exact integer powers when the exponent is a small non-negative integer.
-  Result<Decimal> ei = types::decimal_rescale(exp, 0);
-  if (ei.ok() && types::decimal_compare(*ei, exp) == 0 && ei->unscaled >= 0 && ei->unscaled <= 128) {
-    Decimal acc = types::decimal_from_int(1);
-    bool fits = true;
-    for (__int128 i = 0; i < ei->unscaled && fits; ++i) {
-      Result<Decimal> m = types::decimal_mul(acc, base);
-      fits = m.ok();
-      if (fits) acc = *m;
-    }
-    if (fits) return types::decimal_rescale(acc, scale);
-  }
-  char buf[128];
-  std::snprintf(buf, sizeof(buf), "%.*Lf", scale, v);
-  return types::parse_decimal(buf);
-}
-
 }  // namespace
 
 void register_arithmetic_functions(FunctionRegistry& r) {

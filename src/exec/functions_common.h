@@ -133,6 +133,9 @@ inline Err check_float(double r, bool inputs_inf, bool zero_ok) {
   return Err::kNone;
 }
 
+// numeric ^ numeric with PostgreSQL's result scale (functions_math.cc).
+Result<Decimal> numeric_power(const Decimal& base, const Decimal& exp);
+
 // The family registrations, called by register_builtin_functions.
 void register_arithmetic_functions(FunctionRegistry& r);
 void register_comparison_functions(FunctionRegistry& r);
