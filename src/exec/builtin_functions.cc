@@ -59,6 +59,7 @@ void register_builtin_functions(sql::FunctionRegistry& registry) {
   fn::register_arithmetic_functions(registry);
   fn::register_comparison_functions(registry);
   fn::register_math_functions(registry);
+  fn::register_string_functions(registry);
 }
 
 }  // namespace strata::exec
