@@ -6,86 +6,160 @@ namespace strata::sql {
 
 std::string_view node_kind_name(NodeKind kind) {
   switch (kind) {
-    case NodeKind::kColumnRef: return "column_ref";
-    case NodeKind::kStar: return "star";
-    case NodeKind::kConstant: return "constant";
-    case NodeKind::kParam: return "param";
-    case NodeKind::kUnaryOp: return "unary_op";
-    case NodeKind::kBinaryOp: return "binary_op";
-    case NodeKind::kBoolExpr: return "bool_expr";
-    case NodeKind::kNullTest: return "null_test";
-    case NodeKind::kBooleanTest: return "boolean_test";
-    case NodeKind::kDistinctFrom: return "distinct_from";
-    case NodeKind::kBetween: return "between";
-    case NodeKind::kInList: return "in_list";
-    case NodeKind::kLike: return "like";
-    case NodeKind::kSubquery: return "subquery";
-    case NodeKind::kArrayCompare: return "array_compare";
-    case NodeKind::kCase: return "case";
-    case NodeKind::kCast: return "cast";
-    case NodeKind::kCollate: return "collate";
-    case NodeKind::kFuncCall: return "func_call";
-    case NodeKind::kSqlValueFunction: return "sql_value_function";
-    case NodeKind::kArrayExpr: return "array_expr";
-    case NodeKind::kSubscript: return "subscript";
-    case NodeKind::kFieldSelect: return "field_select";
-    case NodeKind::kRowExpr: return "row_expr";
-    case NodeKind::kGroupingSet: return "grouping_set";
-    case NodeKind::kDefault: return "default";
-    case NodeKind::kAtTimeZone: return "at_time_zone";
-    case NodeKind::kTableName: return "table_name";
-    case NodeKind::kSubqueryRef: return "subquery_ref";
-    case NodeKind::kFunctionRef: return "function_ref";
-    case NodeKind::kJoin: return "join";
-    case NodeKind::kQuery: return "query";
-    case NodeKind::kSelectCore: return "select_core";
-    case NodeKind::kSetOperation: return "set_operation";
-    case NodeKind::kValues: return "values";
-    case NodeKind::kSelectStmt: return "select_stmt";
-    case NodeKind::kInsertStmt: return "insert_stmt";
-    case NodeKind::kUpdateStmt: return "update_stmt";
-    case NodeKind::kDeleteStmt: return "delete_stmt";
-    case NodeKind::kTruncateStmt: return "truncate_stmt";
-    case NodeKind::kCopyStmt: return "copy_stmt";
-    case NodeKind::kCreateTableStmt: return "create_table_stmt";
-    case NodeKind::kCreateViewStmt: return "create_view_stmt";
-    case NodeKind::kCreateIndexStmt: return "create_index_stmt";
-    case NodeKind::kCreateSchemaStmt: return "create_schema_stmt";
-    case NodeKind::kDropStmt: return "drop_stmt";
-    case NodeKind::kAlterTableStmt: return "alter_table_stmt";
-    case NodeKind::kCommentStmt: return "comment_stmt";
-    case NodeKind::kExplainStmt: return "explain_stmt";
-    case NodeKind::kTransactionStmt: return "transaction_stmt";
-    case NodeKind::kVariableSetStmt: return "variable_set_stmt";
-    case NodeKind::kResetStmt: return "reset_stmt";
-    case NodeKind::kShowStmt: return "show_stmt";
-    case NodeKind::kDiscardStmt: return "discard_stmt";
-    case NodeKind::kPrepareStmt: return "prepare_stmt";
-    case NodeKind::kExecuteStmt: return "execute_stmt";
-    case NodeKind::kDeallocateStmt: return "deallocate_stmt";
-    case NodeKind::kUnsupportedStmt: return "unsupported_stmt";
-    case NodeKind::kCreateStreamStmt: return "create_stream_stmt";
-    case NodeKind::kCreateMaterializedViewStmt: return "create_materialized_view_stmt";
-    case NodeKind::kCreateSinkStmt: return "create_sink_stmt";
+    case NodeKind::kColumnRef:
+      return "column_ref";
+    case NodeKind::kStar:
+      return "star";
+    case NodeKind::kConstant:
+      return "constant";
+    case NodeKind::kParam:
+      return "param";
+    case NodeKind::kUnaryOp:
+      return "unary_op";
+    case NodeKind::kBinaryOp:
+      return "binary_op";
+    case NodeKind::kBoolExpr:
+      return "bool_expr";
+    case NodeKind::kNullTest:
+      return "null_test";
+    case NodeKind::kBooleanTest:
+      return "boolean_test";
+    case NodeKind::kDistinctFrom:
+      return "distinct_from";
+    case NodeKind::kBetween:
+      return "between";
+    case NodeKind::kInList:
+      return "in_list";
+    case NodeKind::kLike:
+      return "like";
+    case NodeKind::kSubquery:
+      return "subquery";
+    case NodeKind::kArrayCompare:
+      return "array_compare";
+    case NodeKind::kCase:
+      return "case";
+    case NodeKind::kCast:
+      return "cast";
+    case NodeKind::kCollate:
+      return "collate";
+    case NodeKind::kFuncCall:
+      return "func_call";
+    case NodeKind::kSqlValueFunction:
+      return "sql_value_function";
+    case NodeKind::kArrayExpr:
+      return "array_expr";
+    case NodeKind::kSubscript:
+      return "subscript";
+    case NodeKind::kFieldSelect:
+      return "field_select";
+    case NodeKind::kRowExpr:
+      return "row_expr";
+    case NodeKind::kGroupingSet:
+      return "grouping_set";
+    case NodeKind::kDefault:
+      return "default";
+    case NodeKind::kAtTimeZone:
+      return "at_time_zone";
+    case NodeKind::kTableName:
+      return "table_name";
+    case NodeKind::kSubqueryRef:
+      return "subquery_ref";
+    case NodeKind::kFunctionRef:
+      return "function_ref";
+    case NodeKind::kJoin:
+      return "join";
+    case NodeKind::kQuery:
+      return "query";
+    case NodeKind::kSelectCore:
+      return "select_core";
+    case NodeKind::kSetOperation:
+      return "set_operation";
+    case NodeKind::kValues:
+      return "values";
+    case NodeKind::kSelectStmt:
+      return "select_stmt";
+    case NodeKind::kInsertStmt:
+      return "insert_stmt";
+    case NodeKind::kUpdateStmt:
+      return "update_stmt";
+    case NodeKind::kDeleteStmt:
+      return "delete_stmt";
+    case NodeKind::kTruncateStmt:
+      return "truncate_stmt";
+    case NodeKind::kCopyStmt:
+      return "copy_stmt";
+    case NodeKind::kCreateTableStmt:
+      return "create_table_stmt";
+    case NodeKind::kCreateViewStmt:
+      return "create_view_stmt";
+    case NodeKind::kCreateIndexStmt:
+      return "create_index_stmt";
+    case NodeKind::kCreateSchemaStmt:
+      return "create_schema_stmt";
+    case NodeKind::kDropStmt:
+      return "drop_stmt";
+    case NodeKind::kAlterTableStmt:
+      return "alter_table_stmt";
+    case NodeKind::kCommentStmt:
+      return "comment_stmt";
+    case NodeKind::kExplainStmt:
+      return "explain_stmt";
+    case NodeKind::kTransactionStmt:
+      return "transaction_stmt";
+    case NodeKind::kVariableSetStmt:
+      return "variable_set_stmt";
+    case NodeKind::kResetStmt:
+      return "reset_stmt";
+    case NodeKind::kShowStmt:
+      return "show_stmt";
+    case NodeKind::kDiscardStmt:
+      return "discard_stmt";
+    case NodeKind::kPrepareStmt:
+      return "prepare_stmt";
+    case NodeKind::kExecuteStmt:
+      return "execute_stmt";
+    case NodeKind::kDeallocateStmt:
+      return "deallocate_stmt";
+    case NodeKind::kUnsupportedStmt:
+      return "unsupported_stmt";
+    case NodeKind::kCreateStreamStmt:
+      return "create_stream_stmt";
+    case NodeKind::kCreateMaterializedViewStmt:
+      return "create_materialized_view_stmt";
+    case NodeKind::kCreateSinkStmt:
+      return "create_sink_stmt";
   }
   return "unknown";
 }
 
 std::string_view object_type_name(ObjectType type) {
   switch (type) {
-    case ObjectType::kTable: return "TABLE";
-    case ObjectType::kView: return "VIEW";
-    case ObjectType::kIndex: return "INDEX";
-    case ObjectType::kSchema: return "SCHEMA";
-    case ObjectType::kMaterializedView: return "MATERIALIZED VIEW";
-    case ObjectType::kStream: return "STREAM";
-    case ObjectType::kSink: return "SINK";
-    case ObjectType::kColumn: return "COLUMN";
-    case ObjectType::kSequence: return "SEQUENCE";
-    case ObjectType::kType: return "TYPE";
-    case ObjectType::kFunction: return "FUNCTION";
-    case ObjectType::kTrigger: return "TRIGGER";
-    case ObjectType::kDatabase: return "DATABASE";
+    case ObjectType::kTable:
+      return "TABLE";
+    case ObjectType::kView:
+      return "VIEW";
+    case ObjectType::kIndex:
+      return "INDEX";
+    case ObjectType::kSchema:
+      return "SCHEMA";
+    case ObjectType::kMaterializedView:
+      return "MATERIALIZED VIEW";
+    case ObjectType::kStream:
+      return "STREAM";
+    case ObjectType::kSink:
+      return "SINK";
+    case ObjectType::kColumn:
+      return "COLUMN";
+    case ObjectType::kSequence:
+      return "SEQUENCE";
+    case ObjectType::kType:
+      return "TYPE";
+    case ObjectType::kFunction:
+      return "FUNCTION";
+    case ObjectType::kTrigger:
+      return "TRIGGER";
+    case ObjectType::kDatabase:
+      return "DATABASE";
   }
   return "OBJECT";
 }
@@ -214,9 +288,15 @@ class Printer {
   void frame_bound(const FrameBound& b) {
     sp();
     switch (b.kind) {
-      case FrameBoundKind::kUnboundedPreceding: out_ += "unbounded-preceding"; break;
-      case FrameBoundKind::kUnboundedFollowing: out_ += "unbounded-following"; break;
-      case FrameBoundKind::kCurrentRow: out_ += "current-row"; break;
+      case FrameBoundKind::kUnboundedPreceding:
+        out_ += "unbounded-preceding";
+        break;
+      case FrameBoundKind::kUnboundedFollowing:
+        out_ += "unbounded-following";
+        break;
+      case FrameBoundKind::kCurrentRow:
+        out_ += "current-row";
+        break;
       case FrameBoundKind::kPreceding:
         open("preceding ");
         expr(*b.offset);
@@ -334,7 +414,7 @@ class Printer {
   }
   void constraint(const Constraint& c) {
     sp();
-    static constexpr std::string_view kNames[] = {"not-null", "null",   "default",     "check",
+    static constexpr std::string_view kNames[] = {"not-null",    "null",   "default",     "check",
                                                   "primary-key", "unique", "foreign-key", "generated"};
     open(kNames[static_cast<int>(c.constraint_kind)]);
     if (!c.name.empty()) {
@@ -392,10 +472,18 @@ class Printer {
         const Constant& c = e.as<Constant>();
         switch (c.constant_kind) {
           case ConstantKind::kInteger:
-          case ConstantKind::kNumeric: out_ += c.text; break;
-          case ConstantKind::kString: str(c.text); break;
-          case ConstantKind::kBool: out_ += c.bool_value ? "TRUE" : "FALSE"; break;
-          case ConstantKind::kNull: out_ += "NULL"; break;
+          case ConstantKind::kNumeric:
+            out_ += c.text;
+            break;
+          case ConstantKind::kString:
+            str(c.text);
+            break;
+          case ConstantKind::kBool:
+            out_ += c.bool_value ? "TRUE" : "FALSE";
+            break;
+          case ConstantKind::kNull:
+            out_ += "NULL";
+            break;
         }
         return;
       }
@@ -492,12 +580,24 @@ class Printer {
       case NodeKind::kSubquery: {
         const SubqueryExpr& s = e.as<SubqueryExpr>();
         switch (s.subquery_kind) {
-          case SubqueryKind::kExists: open("exists"); break;
-          case SubqueryKind::kScalar: open("scalar"); break;
-          case SubqueryKind::kArray: open("array-subquery"); break;
-          case SubqueryKind::kIn: open(s.negated ? "not-in-subquery" : "in-subquery"); break;
-          case SubqueryKind::kAny: open("any " + s.op); break;
-          case SubqueryKind::kAll: open("all " + s.op); break;
+          case SubqueryKind::kExists:
+            open("exists");
+            break;
+          case SubqueryKind::kScalar:
+            open("scalar");
+            break;
+          case SubqueryKind::kArray:
+            open("array-subquery");
+            break;
+          case SubqueryKind::kIn:
+            open(s.negated ? "not-in-subquery" : "in-subquery");
+            break;
+          case SubqueryKind::kAny:
+            open("any " + s.op);
+            break;
+          case SubqueryKind::kAll:
+            open("all " + s.op);
+            break;
         }
         if (s.test_expr) {
           sp();
@@ -564,9 +664,10 @@ class Printer {
         return;
       case NodeKind::kSqlValueFunction: {
         const SqlValueFunction& f = e.as<SqlValueFunction>();
-        static constexpr std::string_view kNames[] = {
-            "current_date", "current_time", "current_timestamp", "localtime",       "localtimestamp", "current_user",
-            "current_role", "session_user", "user",              "current_catalog", "current_schema"};
+        static constexpr std::string_view kNames[] = {"current_date",    "current_time",   "current_timestamp",
+                                                      "localtime",       "localtimestamp", "current_user",
+                                                      "current_role",    "session_user",   "user",
+                                                      "current_catalog", "current_schema"};
         std::string_view n = kNames[static_cast<int>(f.function)];
         if (f.precision < 0) {
           out_ += n;
@@ -796,7 +897,7 @@ class Printer {
         return;
       case NodeKind::kInsertStmt: {
         const InsertStmt& i = s.as<InsertStmt>();
-        open(i.or_action == InsertOr::kReplace ? "insert-or-replace "
+        open(i.or_action == InsertOr::kReplace  ? "insert-or-replace "
              : i.or_action == InsertOr::kIgnore ? "insert-or-ignore "
                                                 : "insert ");
         out_ += i.table.to_string();
@@ -888,8 +989,12 @@ class Printer {
         }
         if (!c.columns.empty()) name_list("columns", c.columns);
         switch (c.target) {
-          case CopyTarget::kStdin: word("stdin"); break;
-          case CopyTarget::kStdout: word("stdout"); break;
+          case CopyTarget::kStdin:
+            word("stdin");
+            break;
+          case CopyTarget::kStdout:
+            word("stdout");
+            break;
           case CopyTarget::kFile:
             sp();
             str(c.filename);
@@ -1037,8 +1142,8 @@ class Printer {
       }
       case NodeKind::kTransactionStmt: {
         const TransactionStmt& t = s.as<TransactionStmt>();
-        static constexpr std::string_view kNames[] = {"begin",    "commit",      "rollback",       "savepoint",
-                                                      "release",  "rollback-to", "set-transaction"};
+        static constexpr std::string_view kNames[] = {"begin",   "commit",      "rollback",       "savepoint",
+                                                      "release", "rollback-to", "set-transaction"};
         open(kNames[static_cast<int>(t.transaction_kind)]);
         if (!t.savepoint.empty()) word(t.savepoint);
         if (!t.isolation_level.empty()) word("isolation=" + t.isolation_level);

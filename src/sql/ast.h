@@ -140,8 +140,8 @@ struct Node {
 };
 
 // Declares kKind and matches() for a concrete node type.
-#define STRATA_SQL_NODE(KIND)                         \
-  static constexpr NodeKind kKind = NodeKind::KIND;   \
+#define STRATA_SQL_NODE(KIND)                       \
+  static constexpr NodeKind kKind = NodeKind::KIND; \
   static bool matches(NodeKind k) { return k == kKind; }
 
 struct Expr : Node {
@@ -186,7 +186,7 @@ struct QualifiedName {
 
   bool empty() const { return parts.empty(); }
   const std::string& name() const { return parts.back(); }  // REQUIRES: !empty()
-  std::string to_string() const;                             // parts joined by '.'
+  std::string to_string() const;                            // parts joined by '.'
 };
 
 // A type as written. `name` is the last part, normalised: multi-word SQL names are
@@ -195,11 +195,11 @@ struct QualifiedName {
 // other names are kept as written (folded), e.g. "int4", "varchar", "text", so the
 // binder owns every alias mapping (int → integer, varchar → character varying).
 struct TypeName {
-  std::vector<std::string> schema;   // qualifier parts, e.g. {"pg_catalog"}; usually empty
+  std::vector<std::string> schema;  // qualifier parts, e.g. {"pg_catalog"}; usually empty
   std::string name;
-  std::vector<int64_t> modifiers;    // varchar(20) → {20}; numeric(10,2) → {10,2}
-  std::string interval_fields;       // INTERVAL DAY TO SECOND → "day to second"; else ""
-  int32_t array_dims = 0;            // number of [] suffixes (or ARRAY)
+  std::vector<int64_t> modifiers;  // varchar(20) → {20}; numeric(10,2) → {10,2}
+  std::string interval_fields;     // INTERVAL DAY TO SECOND → "day to second"; else ""
+  int32_t array_dims = 0;          // number of [] suffixes (or ARRAY)
   int32_t location = -1;
 
   std::string to_string() const;  // e.g. "pg_catalog.numeric(10,2)[]"
@@ -302,9 +302,9 @@ struct Constant : Expr {
   STRATA_SQL_NODE(kConstant)
   Constant(int32_t loc, ConstantKind k) : Expr(kKind, loc), constant_kind(k) {}
   ConstantKind constant_kind;
-  std::string text;                 // digits / numeric text / string contents
-  std::optional<int64_t> int_value; // kInteger only, when it fits
-  bool bool_value = false;          // kBool only
+  std::string text;                  // digits / numeric text / string contents
+  std::optional<int64_t> int_value;  // kInteger only, when it fits
+  bool bool_value = false;           // kBool only
 };
 
 // $n (1-based).
@@ -483,16 +483,16 @@ enum class FuncSyntax : uint8_t { kNormal, kExtract, kPosition, kSubstring, kTri
 struct FuncCall : Expr {
   STRATA_SQL_NODE(kFuncCall)
   explicit FuncCall(int32_t loc) : Expr(kKind, loc) {}
-  QualifiedName name;            // e.g. {"pg_catalog", "format_type"}
+  QualifiedName name;  // e.g. {"pg_catalog", "format_type"}
   std::vector<ExprPtr> args;
-  bool star = false;             // count(*)
-  bool distinct = false;         // f(DISTINCT x)
-  bool variadic = false;         // f(VARIADIC arr): the last argument is the array
-  std::vector<OrderItem> order_by;      // string_agg(x, ',' ORDER BY y)
-  bool within_group = false;            // WITHIN GROUP (ORDER BY ...) given
+  bool star = false;                // count(*)
+  bool distinct = false;            // f(DISTINCT x)
+  bool variadic = false;            // f(VARIADIC arr): the last argument is the array
+  std::vector<OrderItem> order_by;  // string_agg(x, ',' ORDER BY y)
+  bool within_group = false;        // WITHIN GROUP (ORDER BY ...) given
   std::vector<OrderItem> within_group_order;
-  ExprPtr filter;                       // FILTER (WHERE ...)
-  std::unique_ptr<WindowSpec> over;     // OVER (...) / OVER w
+  ExprPtr filter;                    // FILTER (WHERE ...)
+  std::unique_ptr<WindowSpec> over;  // OVER (...) / OVER w
   FuncSyntax syntax = FuncSyntax::kNormal;
 };
 
@@ -611,9 +611,9 @@ struct JoinRef : TableRef {
   bool natural = false;
   TableRefPtr left;
   TableRefPtr right;
-  ExprPtr on;                          // ON condition
+  ExprPtr on;                              // ON condition
   std::vector<std::string> using_columns;  // USING (...)
-  Alias alias;                         // (a JOIN b) AS x
+  Alias alias;                             // (a JOIN b) AS x
 };
 
 // ---------------------------------------------------------------------------
@@ -651,7 +651,7 @@ struct Query : QueryBody {
   std::unique_ptr<WithClause> with;
   QueryBodyPtr body;
   std::vector<OrderItem> order_by;
-  ExprPtr limit;         // null: no LIMIT or LIMIT ALL
+  ExprPtr limit;  // null: no LIMIT or LIMIT ALL
   ExprPtr offset;
   bool fetch_with_ties = false;  // FETCH FIRST n ROWS WITH TIES
   bool for_update = false;       // FOR UPDATE/SHARE/... (parsed, otherwise ignored)
@@ -667,8 +667,8 @@ struct SelectCore : QueryBody {
   std::vector<SelectItem> targets;   // may be empty: SELECT FROM t
   std::vector<TableRefPtr> from;     // comma list
   ExprPtr where;
-  std::vector<ExprPtr> group_by;     // expressions, ordinals (integer Constants), GroupingSets
-  bool group_by_distinct = false;    // GROUP BY DISTINCT
+  std::vector<ExprPtr> group_by;   // expressions, ordinals (integer Constants), GroupingSets
+  bool group_by_distinct = false;  // GROUP BY DISTINCT
   ExprPtr having;
   std::vector<WindowDef> windows;
 };
@@ -728,7 +728,7 @@ struct InsertStmt : Statement {
   QualifiedName table;
   std::string alias;
   std::vector<std::string> columns;
-  QueryPtr query;               // VALUES or SELECT; null with DEFAULT VALUES
+  QueryPtr query;  // VALUES or SELECT; null with DEFAULT VALUES
   bool default_values = false;
   std::unique_ptr<OnConflict> on_conflict;
   std::vector<SelectItem> returning;
@@ -781,7 +781,7 @@ struct CopyStmt : Statement {
   CopyTarget target = CopyTarget::kStdout;
   std::string filename;  // kFile / kProgram
   std::vector<Option> options;
-  ExprPtr where;         // COPY ... FROM ... WHERE
+  ExprPtr where;  // COPY ... FROM ... WHERE
 };
 
 enum class ConstraintKind : uint8_t {
@@ -805,7 +805,7 @@ struct Constraint {
   std::vector<std::string> columns;  // table PRIMARY KEY/UNIQUE/FOREIGN KEY columns
   QualifiedName ref_table;           // REFERENCES / FOREIGN KEY
   std::vector<std::string> ref_columns;
-  bool identity = false;             // GENERATED ... AS IDENTITY
+  bool identity = false;  // GENERATED ... AS IDENTITY
   int32_t location = -1;
 };
 
@@ -837,7 +837,7 @@ struct CreateTableStmt : Statement {
   QueryPtr as_query;                    // CREATE TABLE ... AS query
   std::vector<std::string> as_columns;  // CREATE TABLE t (a, b) AS query
   bool with_no_data = false;
-  std::vector<Option> options;          // WITH (k = v)
+  std::vector<Option> options;  // WITH (k = v)
   std::optional<WatermarkDef> watermark;
 };
 
@@ -872,7 +872,7 @@ struct CreateIndexStmt : Statement {
   std::string method;  // USING btree; "" when omitted
   std::vector<IndexItem> items;
   std::vector<std::string> include_columns;
-  ExprPtr where;       // partial index
+  ExprPtr where;  // partial index
 };
 
 struct CreateSchemaStmt : Statement {
@@ -890,7 +890,7 @@ enum class ObjectType : uint8_t {
   kMaterializedView,
   kStream,
   kSink,
-  kColumn,    // COMMENT ON COLUMN
+  kColumn,  // COMMENT ON COLUMN
   kSequence,
   kType,
   kFunction,
@@ -924,15 +924,15 @@ enum class AlterTableAction : uint8_t {
 
 struct AlterTableCmd {
   AlterTableAction action = AlterTableAction::kAddColumn;
-  std::string column;     // the column acted on (or constraint name for kDropConstraint)
-  std::string new_name;   // kRenameColumn / kRenameTable
+  std::string column;                      // the column acted on (or constraint name for kDropConstraint)
+  std::string new_name;                    // kRenameColumn / kRenameTable
   std::unique_ptr<ColumnDef> column_def;   // kAddColumn
   std::unique_ptr<Constraint> constraint;  // kAddConstraint
-  ExprPtr expr;           // kSetDefault; kAlterColumnType's USING
+  ExprPtr expr;                            // kSetDefault; kAlterColumnType's USING
   std::string expr_text;
-  TypeName type;          // kAlterColumnType
-  bool if_exists = false;       // DROP COLUMN IF EXISTS
-  bool if_not_exists = false;   // ADD COLUMN IF NOT EXISTS
+  TypeName type;               // kAlterColumnType
+  bool if_exists = false;      // DROP COLUMN IF EXISTS
+  bool if_not_exists = false;  // ADD COLUMN IF NOT EXISTS
   bool cascade = false;
   int32_t location = -1;
 };
@@ -975,7 +975,7 @@ struct TransactionStmt : Statement {
   std::string isolation_level;  // "serializable", "repeatable read", "read committed", "read uncommitted"
   std::optional<bool> read_only;
   std::optional<bool> deferrable;
-  bool and_chain = false;       // COMMIT AND CHAIN
+  bool and_chain = false;  // COMMIT AND CHAIN
 };
 
 // SET [SESSION|LOCAL] name {=|TO} value[, ...] | DEFAULT. The special forms map to

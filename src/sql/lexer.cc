@@ -268,12 +268,18 @@ class Lexer {
   Status next(Token& tok) {
     char c = text_[pos_];
     switch (c) {
-      case '(': return single(tok, TokenKind::kLParen);
-      case ')': return single(tok, TokenKind::kRParen);
-      case '[': return single(tok, TokenKind::kLBracket);
-      case ']': return single(tok, TokenKind::kRBracket);
-      case ',': return single(tok, TokenKind::kComma);
-      case ';': return single(tok, TokenKind::kSemicolon);
+      case '(':
+        return single(tok, TokenKind::kLParen);
+      case ')':
+        return single(tok, TokenKind::kRParen);
+      case '[':
+        return single(tok, TokenKind::kLBracket);
+      case ']':
+        return single(tok, TokenKind::kRBracket);
+      case ',':
+        return single(tok, TokenKind::kComma);
+      case ';':
+        return single(tok, TokenKind::kSemicolon);
       case ':':
         if (peek(1) == ':') {
           pos_ += 2;
@@ -398,12 +404,23 @@ class Lexer {
     if (pos_ >= text_.size()) return error_near(literal_start, "unterminated quoted string");
     char c = text_[pos_++];
     switch (c) {
-      case 'b': out += '\b'; return Status::ok_status();
-      case 'f': out += '\f'; return Status::ok_status();
-      case 'n': out += '\n'; return Status::ok_status();
-      case 'r': out += '\r'; return Status::ok_status();
-      case 't': out += '\t'; return Status::ok_status();
-      default: break;
+      case 'b':
+        out += '\b';
+        return Status::ok_status();
+      case 'f':
+        out += '\f';
+        return Status::ok_status();
+      case 'n':
+        out += '\n';
+        return Status::ok_status();
+      case 'r':
+        out += '\r';
+        return Status::ok_status();
+      case 't':
+        out += '\t';
+        return Status::ok_status();
+      default:
+        break;
     }
     if (c >= '0' && c <= '7') {
       int value = c - '0';

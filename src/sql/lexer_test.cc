@@ -16,8 +16,8 @@ std::vector<Token> lex(std::string_view text) {
 
 // "kind:text" for each token but the final kEnd.
 std::string describe(std::string_view text) {
-  static constexpr std::string_view kNames[] = {"id", "qid", "str", "int", "num", "param", "op", "(", ")", "[",
-                                                "]",  ",",   ";",   ".",   ":",   "::",    "end"};
+  static constexpr std::string_view kNames[] = {"id", "qid", "str", "int", "num", "param", "op", "(",  ")",
+                                                "[",  "]",   ",",   ";",   ".",   ":",     "::", "end"};
   std::string out;
   for (const Token& t : lex(text)) {
     if (t.kind == TokenKind::kEnd) break;

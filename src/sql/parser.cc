@@ -73,8 +73,7 @@ std::string Parser::text_since(int32_t begin) const {
 bool Parser::at_col_id() const {
   const Token& t = cur();
   if (t.kind == TokenKind::kQuotedIdent) return true;
-  return t.kind == TokenKind::kIdent &&
-         (t.keyword == KeywordCategory::kNone || t.keyword == KeywordCategory::kColName);
+  return t.kind == TokenKind::kIdent && (t.keyword == KeywordCategory::kNone || t.keyword == KeywordCategory::kColName);
 }
 
 bool Parser::at_type_func_name() const {
@@ -156,9 +155,7 @@ Result<Alias> Parser::parse_opt_alias() {
 // ---------------------------------------------------------------------------
 // Depth limits.
 
-Status Parser::stack_depth_error() const {
-  return error_message(loc(), "54001", "stack depth limit exceeded");
-}
+Status Parser::stack_depth_error() const { return error_message(loc(), "54001", "stack depth limit exceeded"); }
 
 Status Parser::enter() {
   // The stack grows down on every platform we build for; compare frame addresses
@@ -290,9 +287,9 @@ Result<StatementPtr> Parser::parse_statement() {
   if (w == "execute") return parse_execute();
   if (w == "deallocate") return parse_deallocate();
   static constexpr std::string_view kUnsupported[] = {
-      "reindex", "vacuum", "analyze", "analyse", "grant", "revoke", "lock", "listen", "notify", "unlisten",
-      "checkpoint", "cluster", "do", "call", "load", "refresh", "security", "reassign", "import", "fetch",
-      "move", "close", "declare"};
+      "reindex",  "vacuum",   "analyze",    "analyse", "grant", "revoke", "lock",   "listen",
+      "notify",   "unlisten", "checkpoint", "cluster", "do",    "call",   "load",   "refresh",
+      "security", "reassign", "import",     "fetch",   "move",  "close",  "declare"};
   for (std::string_view u : kUnsupported) {
     if (w == u) {
       std::string what;
@@ -650,7 +647,7 @@ Result<StatementPtr> Parser::parse_set() {
   }
   if (at_word("transaction") || (at_word("characteristics") && peek_word("as"))) {
     if (accept_word("characteristics")) advance();  // AS
-    advance();                                       // TRANSACTION
+    advance();                                      // TRANSACTION
     auto t = std::make_unique<TransactionStmt>(location, TransactionKind::kSetTransaction);
     STRATA_RETURN_IF_ERROR(parse_transaction_modes(*t));
     return StatementPtr(std::move(t));
@@ -676,15 +673,14 @@ Result<StatementPtr> Parser::parse_set() {
     }
     return StatementPtr(std::move(stmt));
   }
-  if (at_word("names") || at_word("schema") || at_word("role") ||
-      (at_word("session") && peek_word("authorization"))) {
+  if (at_word("names") || at_word("schema") || at_word("role") || (at_word("session") && peek_word("authorization"))) {
     std::string w = cur().text;
     advance();
     if (w == "session") advance();
-    stmt->name = w == "names" ? "client_encoding"
+    stmt->name = w == "names"    ? "client_encoding"
                  : w == "schema" ? "search_path"
-                 : w == "role" ? "role"
-                               : "session_authorization";
+                 : w == "role"   ? "role"
+                                 : "session_authorization";
     if (accept_word("default")) {
       stmt->to_default = true;
     } else {

@@ -17,10 +17,11 @@ std::string upper(std::string_view s) {
 // CREATE/DROP/ALTER objects we recognise but do not support.
 bool is_unsupported_object(std::string_view w) {
   static constexpr std::string_view kWords[] = {
-      "trigger",  "function", "procedure", "sequence",  "type",         "extension", "role",    "user",
-      "database", "domain",   "rule",      "policy",    "aggregate",    "cast",      "operator", "collation",
-      "conversion", "publication", "subscription", "server", "tablespace", "event", "foreign", "language",
-      "statistics", "transform", "access", "group", "constraint", "default", "text", "routine", "owned"};
+      "trigger",    "function",  "procedure",  "sequence",    "type",         "extension", "role",
+      "user",       "database",  "domain",     "rule",        "policy",       "aggregate", "cast",
+      "operator",   "collation", "conversion", "publication", "subscription", "server",    "tablespace",
+      "event",      "foreign",   "language",   "statistics",  "transform",    "access",    "group",
+      "constraint", "default",   "text",       "routine",     "owned"};
   for (std::string_view k : kWords) {
     if (w == k) return true;
   }
@@ -135,8 +136,7 @@ Status Parser::parse_table_elements(CreateTableStmt& stmt) {
   STRATA_RETURN_IF_ERROR(expect(TokenKind::kLParen));
   if (accept(TokenKind::kRParen)) return Status::ok_status();
   do {
-    if (at_word("constraint") || at_word("primary") || at_word("unique") || at_word("check") ||
-        at_word("foreign")) {
+    if (at_word("constraint") || at_word("primary") || at_word("unique") || at_word("check") || at_word("foreign")) {
       STRATA_ASSIGN_OR_RETURN(Constraint c, parse_table_constraint());
       stmt.constraints.push_back(std::move(c));
     } else if (at_word("watermark") && peek_word("for")) {
@@ -224,7 +224,7 @@ Status Parser::parse_column_constraints(ColumnDef& def) {
     } else if (accept_words("primary", "key")) {
       c.constraint_kind = ConstraintKind::kPrimaryKey;
       if (!accept_word("asc")) accept_word("desc");  // SQLite
-      accept_word("autoincrement");                   // SQLite
+      accept_word("autoincrement");                  // SQLite
     } else if (accept_word("unique")) {
       c.constraint_kind = ConstraintKind::kUnique;
     } else if (accept_word("references")) {
@@ -463,8 +463,7 @@ Result<StatementPtr> Parser::parse_alter() {
     AlterTableCmd cmd;
     cmd.location = loc();
     if (accept_word("add")) {
-      if (at_word("constraint") || at_word("primary") || at_word("unique") || at_word("check") ||
-          at_word("foreign")) {
+      if (at_word("constraint") || at_word("primary") || at_word("unique") || at_word("check") || at_word("foreign")) {
         cmd.action = AlterTableAction::kAddConstraint;
         STRATA_ASSIGN_OR_RETURN(Constraint c, parse_table_constraint());
         cmd.constraint = std::make_unique<Constraint>(std::move(c));

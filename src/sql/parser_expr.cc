@@ -495,8 +495,8 @@ Result<ExprPtr> Parser::parse_word_primary() {
 
 bool Parser::at_type_keyword() const {
   static constexpr std::string_view kTypeWords[] = {
-      "bigint", "bit",   "boolean", "char",  "character", "dec",      "decimal", "float",     "int",    "integer",
-      "interval", "national", "nchar", "numeric", "real", "smallint", "time", "timestamp", "varchar"};
+      "bigint",   "bit",   "boolean", "char", "character", "dec",  "decimal",   "float",  "int", "integer", "interval",
+      "national", "nchar", "numeric", "real", "smallint",  "time", "timestamp", "varchar"};
   if (!at(TokenKind::kIdent)) return false;
   if (at_word("double")) return peek_word("precision");
   for (std::string_view w : kTypeWords) {

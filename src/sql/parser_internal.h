@@ -32,7 +32,7 @@ enum Prec : int {
   kPrecPow = 10,        // ^
   kPrecAt = 11,         // AT TIME ZONE
   kPrecCollate = 12,
-  kPrecUnary = 13,      // prefix + -
+  kPrecUnary = 13,  // prefix + -
 };
 
 class ChainGuard;
@@ -89,8 +89,8 @@ class Parser {
   bool at_col_label() const;
   Result<std::string> parse_col_id();
   Result<std::string> parse_col_label();
-  Result<QualifiedName> parse_qualified_name();  // ColId ('.' ColLabel)*
-  Result<std::vector<std::string>> parse_name_list();  // ColId (',' ColId)*
+  Result<QualifiedName> parse_qualified_name();              // ColId ('.' ColLabel)*
+  Result<std::vector<std::string>> parse_name_list();        // ColId (',' ColId)*
   Result<std::vector<std::string>> parse_paren_name_list();  // '(' name_list ')'
   // [AS] alias ['(' names ')'], for FROM items; `require_as_for_keywords` rejects
   // words that could start the next clause.
@@ -98,7 +98,7 @@ class Parser {
   bool at_bare_alias() const;
 
   // ---- depth
-  Status enter();  // counts one nesting level; 54001 beyond the limits
+  Status enter();                        // counts one nesting level; 54001 beyond the limits
   Status chain_link(ChainGuard& chain);  // counts one link of a loop-built chain
   Status stack_depth_error() const;
   // Backtracking: returns to token `save` after a failed attempt. The tokens given
@@ -185,9 +185,9 @@ class Parser {
   Result<ExprPtr> parse_typed_literal();
   Result<ExprPtr> parse_infix_special(ExprPtr left, int& prec_out, bool& handled);
   Result<ExprPtr> parse_any_all(ExprPtr left, std::string op, std::string op_schema, int32_t location);
-  Result<std::vector<ExprPtr>> parse_expr_list();  // expr (',' expr)*
+  Result<std::vector<ExprPtr>> parse_expr_list();        // expr (',' expr)*
   Result<std::vector<OrderItem>> parse_order_by_list();  // after ORDER BY
-  Result<WindowSpec> parse_window_spec();  // '(' ... ')'
+  Result<WindowSpec> parse_window_spec();                // '(' ... ')'
   Result<WindowFrame> parse_window_frame();
   Result<FrameBound> parse_frame_bound();
   // Infix operator at the cursor: its precedence, or kPrecNone.
@@ -221,7 +221,7 @@ class DepthGuard {
   Parser* p_;
 };
 
-#define STRATA_SQL_ENTER()             \
+#define STRATA_SQL_ENTER()               \
   STRATA_RETURN_IF_ERROR(this->enter()); \
   DepthGuard strata_depth_guard_(this)
 

@@ -79,7 +79,9 @@ Result<QueryBodyPtr> Parser::parse_set_expr(int min_prec) {
     int prec = (at_word("union") || at_word("except")) ? 1 : at_word("intersect") ? 2 : 0;
     if (prec == 0 || prec < min_prec) break;
     STRATA_RETURN_IF_ERROR(chain_link(chain));
-    SetOpKind kind = at_word("union") ? SetOpKind::kUnion : at_word("except") ? SetOpKind::kExcept : SetOpKind::kIntersect;
+    SetOpKind kind = at_word("union")    ? SetOpKind::kUnion
+                     : at_word("except") ? SetOpKind::kExcept
+                                         : SetOpKind::kIntersect;
     auto node = std::make_unique<SetOperation>(loc(), kind);
     advance();
     if (accept_word("all")) {
@@ -212,8 +214,9 @@ Result<std::vector<SelectItem>> Parser::parse_target_list() {
       STRATA_ASSIGN_OR_RETURN(item.expr, parse_expr());
       if (accept_word("as")) {
         STRATA_ASSIGN_OR_RETURN(item.alias, parse_col_label());
-      } else if (at(TokenKind::kQuotedIdent) || (at(TokenKind::kIdent) && (cur().keyword == KeywordCategory::kNone ||
-                                                                           cur().keyword == KeywordCategory::kColName))) {
+      } else if (at(TokenKind::kQuotedIdent) ||
+                 (at(TokenKind::kIdent) &&
+                  (cur().keyword == KeywordCategory::kNone || cur().keyword == KeywordCategory::kColName))) {
         item.alias = cur().text;
         advance();
       }
@@ -289,8 +292,8 @@ Result<ExprPtr> Parser::parse_grouping_element() {
     return ExprPtr(std::make_unique<GroupingSet>(location, GroupingSetKind::kEmpty));
   }
   if ((at_word("rollup") || at_word("cube")) && peek().kind == TokenKind::kLParen) {
-    auto set = std::make_unique<GroupingSet>(location, at_word("rollup") ? GroupingSetKind::kRollup
-                                                                          : GroupingSetKind::kCube);
+    auto set =
+        std::make_unique<GroupingSet>(location, at_word("rollup") ? GroupingSetKind::kRollup : GroupingSetKind::kCube);
     advance();
     advance();
     STRATA_ASSIGN_OR_RETURN(set->items, parse_expr_list());

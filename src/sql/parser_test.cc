@@ -95,8 +95,7 @@ TEST(ParserExprTest, OtherOperatorsSitBetweenAdditionAndComparison) {
   EXPECT_EQ(expr("j -> 'a' ->> 'b'"), "(->> (-> j 'a') 'b')");
   EXPECT_EQ(expr("j @> '{}' AND k <@ l"), "(and (@> j '{}') (<@ k l))");
   EXPECT_EQ(expr("j ? 'k' OR j #> '{a}' IS NULL"), "(or (? j 'k') (is-null (#> j '{a}')))");
-  EXPECT_EQ(expr("a ~ 'x' AND b !~* 'y' AND c ~* d AND e !~ f"),
-            "(and (~ a 'x') (!~* b 'y') (~* c d) (!~ e f))");
+  EXPECT_EQ(expr("a ~ 'x' AND b !~* 'y' AND c ~* d AND e !~ f"), "(and (~ a 'x') (!~* b 'y') (~* c d) (!~ e f))");
   EXPECT_EQ(expr("a & b | c # d << 1 >> 2"), "(>> (<< (# (| (& a b) c) d) 1) 2)");
   EXPECT_EQ(expr("~a"), "(~ a)");
   EXPECT_EQ(expr("a != b"), "(<> a b)");
@@ -140,7 +139,8 @@ TEST(ParserExprTest, BetweenInLike) {
   EXPECT_EQ(expr("a NOT IN ('x')"), "(not-in a 'x')");
   EXPECT_EQ(expr("a IN ()"), "(in a)");  // SQLite
   EXPECT_EQ(expr("a IN (SELECT b FROM t)"), "(in-subquery a (select (targets b) (from (table t))))");
-  EXPECT_EQ(expr("a NOT IN (SELECT 1 UNION SELECT 2)"), "(not-in-subquery a (union (select (targets 1)) (select (targets 2))))");
+  EXPECT_EQ(expr("a NOT IN (SELECT 1 UNION SELECT 2)"),
+            "(not-in-subquery a (union (select (targets 1)) (select (targets 2))))");
   EXPECT_EQ(expr("a IN ((SELECT 1), 2)"), "(in a (scalar (select (targets 1))) 2)");
   EXPECT_EQ(expr("(a, b) IN ((1, 2), (3, 4))"), "(in (row a b) (row 1 2) (row 3 4))");
   EXPECT_EQ(expr("a LIKE 'x%'"), "(like a 'x%')");
@@ -241,8 +241,7 @@ TEST(ParserExprTest, WindowCalls) {
             "(call sum x (over (range unbounded-preceding current-row)))");
   EXPECT_EQ(expr("sum(x) OVER (w GROUPS BETWEEN CURRENT ROW AND 1 FOLLOWING EXCLUDE TIES)"),
             "(call sum x (over w (groups current-row (following 1) exclude-ties)))");
-  EXPECT_EQ(expr("count(*) FILTER (WHERE a) OVER (ORDER BY b)"),
-            "(call count * (filter a) (over (order-by b)))");
+  EXPECT_EQ(expr("count(*) FILTER (WHERE a) OVER (ORDER BY b)"), "(call count * (filter a) (over (order-by b)))");
 }
 
 TEST(ParserExprTest, SpecialForms) {
@@ -390,8 +389,9 @@ TEST(ParserSelectTest, SetOperationPrecedence) {
 }
 
 TEST(ParserSelectTest, Tails) {
-  EXPECT_EQ(stmt("SELECT a FROM t ORDER BY a DESC NULLS LAST, b ASC, c NULLS FIRST"),
-            "(query (select (targets a) (from (table t))) (order-by (desc a nulls-last) (asc b) (sort c nulls-first)))");
+  EXPECT_EQ(
+      stmt("SELECT a FROM t ORDER BY a DESC NULLS LAST, b ASC, c NULLS FIRST"),
+      "(query (select (targets a) (from (table t))) (order-by (desc a nulls-last) (asc b) (sort c nulls-first)))");
   EXPECT_EQ(stmt("SELECT a FROM t LIMIT ALL OFFSET 3"), "(query (select (targets a) (from (table t))) (offset 3))");
   EXPECT_EQ(stmt("SELECT a FROM t OFFSET 3 ROWS LIMIT 2"),
             "(query (select (targets a) (from (table t))) (limit 2) (offset 3))");
@@ -537,8 +537,7 @@ TEST(ParserDdlTest, ViewsIndexesSchemas) {
   EXPECT_EQ(stmt("CREATE UNIQUE INDEX IF NOT EXISTS i ON s.t USING btree (a, (b + 1) DESC, lower(c) NULLS FIRST)"),
             "(create-unique-index if-not-exists i on s.t using btree a (desc (+ b 1)) (asc (call lower c) "
             "nulls-first))");
-  EXPECT_EQ(stmt("CREATE INDEX ON t (a text_pattern_ops) WHERE a > 0"),
-            "(create-index on t a (where (> a 0)))");
+  EXPECT_EQ(stmt("CREATE INDEX ON t (a text_pattern_ops) WHERE a > 0"), "(create-index on t a (where (> a 0)))");
   EXPECT_EQ(stmt("CREATE INDEX t1i1 ON t1(x)"), "(create-index t1i1 on t1 x)");
   EXPECT_EQ(stmt("CREATE SCHEMA IF NOT EXISTS s"), "(create-schema if-not-exists s)");
 }
@@ -594,8 +593,9 @@ TEST(ParserDdlTest, UnsupportedStatementsAreNamed) {
 
 TEST(ParserUtilityTest, Explain) {
   EXPECT_EQ(stmt("EXPLAIN SELECT 1"), "(explain (select (targets 1)))");
-  EXPECT_EQ(stmt("EXPLAIN ANALYZE VERBOSE SELECT 1"), "(explain analyze verbose (options analyze verbose) "
-                                                      "(select (targets 1)))");
+  EXPECT_EQ(stmt("EXPLAIN ANALYZE VERBOSE SELECT 1"),
+            "(explain analyze verbose (options analyze verbose) "
+            "(select (targets 1)))");
   EXPECT_EQ(stmt("EXPLAIN (ANALYZE, FORMAT text, COSTS off) DELETE FROM t"),
             "(explain analyze (options analyze (format text) (costs off)) (delete t))");
   EXPECT_EQ(stmt("EXPLAIN (ANALYZE false) SELECT 1"), "(explain (options (analyze false)) (select (targets 1)))");

@@ -8,13 +8,13 @@
 namespace strata::sql {
 
 enum class TokenKind : uint8_t {
-  kIdent,         // unquoted word (keywords included), folded to lower case
-  kQuotedIdent,   // "Quoted" identifier, case kept, "" unescaped
-  kString,        // '...', E'...', $$...$$, $tag$...$tag$: text is the value
-  kInteger,       // digits only
-  kNumeric,       // digits with '.' and/or an exponent
-  kParam,         // $n: text is the digits
-  kOperator,      // an operator character sequence: + - * / < > = ~ ! @ # % ^ & | ` ?
+  kIdent,        // unquoted word (keywords included), folded to lower case
+  kQuotedIdent,  // "Quoted" identifier, case kept, "" unescaped
+  kString,       // '...', E'...', $$...$$, $tag$...$tag$: text is the value
+  kInteger,      // digits only
+  kNumeric,      // digits with '.' and/or an exponent
+  kParam,        // $n: text is the digits
+  kOperator,     // an operator character sequence: + - * / < > = ~ ! @ # % ^ & | ` ?
   kLParen,
   kRParen,
   kLBracket,
@@ -22,9 +22,9 @@ enum class TokenKind : uint8_t {
   kComma,
   kSemicolon,
   kDot,
-  kColon,         // ':' (array slices)
-  kDoubleColon,   // '::'
-  kEnd,           // end of input; begin = end = text size
+  kColon,        // ':' (array slices)
+  kDoubleColon,  // '::'
+  kEnd,          // end of input; begin = end = text size
 };
 
 // Keyword categories, as in PostgreSQL's kwlist.h: reserved words cannot be column
