@@ -6,6 +6,7 @@
 #include <map>
 
 #include "sql/parser.h"
+#include "sql/system_tables.h"
 #include "types/cast.h"
 
 namespace strata::sql {
@@ -1160,6 +1161,24 @@ struct Binder::Impl {
             r.plan->names[i] = col;
             r.scope.columns.push_back({name, col, r.plan->types[i]});
           }
+          Status err;
+          rename_scope(r.scope, t.alias, nullptr, ref.location, &err);
+          STRATA_RETURN_IF_ERROR(err);
+          return r;
+        }
+        // pg_catalog / information_schema tables, computed from the catalog.
+        if (auto sys = system_table(t.name.parts.size() >= 2 ? schema : "", name, *catalog)) {
+          auto plan = std::make_shared<LogicalPlan>();
+          plan->kind = LogicalKind::kValues;
+          plan->types = sys->column_types;
+          plan->names = sys->column_names;
+          for (auto& row : sys->rows) {
+            std::vector<BoundExprPtr> out;
+            for (auto& v : row) out.push_back(make_constant(std::move(v)));
+            plan->rows.push_back(std::move(out));
+          }
+          for (size_t i = 0; i < plan->types.size(); ++i) r.scope.columns.push_back({name, plan->names[i], plan->types[i]});
+          r.plan = plan;
           Status err;
           rename_scope(r.scope, t.alias, nullptr, ref.location, &err);
           STRATA_RETURN_IF_ERROR(err);
