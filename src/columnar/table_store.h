@@ -152,6 +152,12 @@ class TableSnapshot {
   size_t part_count() const { return parts_.size(); }
   uint64_t tail_rows() const { return tail_rows_; }
 
+  // The parts and the tail (for the module's scans and for diagnostics).
+  const std::vector<Part>& parts() const { return parts_; }
+  uint32_t tail_part_id() const { return tail_part_id_; }
+  const std::vector<std::shared_ptr<const TailChunk>>& tail_chunks() const { return tail_; }
+  const std::shared_ptr<const DeletionBitmap>& tail_deleted() const { return tail_deleted_; }
+
  private:
   friend class TableStore;
   friend class TableWrite;
@@ -180,10 +186,11 @@ class TableScan {
   Result<bool> next(types::Batch* out, std::vector<RowId>* row_ids);
   const ScanStats& stats() const { return stats_; }
 
+  struct Source;  // internal (table_store_impl.h)
+
  private:
   friend class TableStore;
   friend class TableWrite;
-  struct Source;
   TableScan(std::shared_ptr<const TableSnapshot> snapshot, ScanSpec spec);
   Status load_next_source_batch(bool* done);
 
@@ -248,6 +255,8 @@ class TableWrite {
   uint64_t pending_rows_ = 0;
   uint64_t pending_bytes_ = 0;
   std::vector<TableSnapshot::Part> spilled_;
+  std::vector<uint64_t> spilled_first_;  // pending index of each spilled part's first row
+  uint64_t spilled_rows_ = 0;            // pending rows [0, spilled_rows_) are in spilled_
   std::shared_ptr<DeletionBitmap> pending_deleted_;
   // Deleted ids of the snapshot's rows, by part id (tail included).
   std::vector<std::pair<uint32_t, std::shared_ptr<DeletionBitmap>>> deleted_;
@@ -321,6 +330,13 @@ class TableStore {
   struct Impl;
   explicit TableStore(std::unique_ptr<Impl> impl);
   Status commit(TableWrite* write);
+  void end_write(uint64_t snapshot_version);
+  Status flush_tail_locked(bool force);
+  Status rotate_wal_locked();
+  Status append_record_locked(int type, std::span<const uint8_t> payload, bool sync);
+  void publish_locked(std::shared_ptr<const TableSnapshot> next);
+  void fence_locked(const Status& cause);
+  Status check_writable_locked() const;
 
   std::string dir_;
   std::unique_ptr<Impl> impl_;
