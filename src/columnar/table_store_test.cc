@@ -6,6 +6,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "columnar/table_state.h"
 #include "columnar/test_util.h"
@@ -546,6 +547,69 @@ TEST(TableStoreTest, ManySmallCommitsStayCheap) {
   EXPECT_EQ(s.row_count, 2000u);
   EXPECT_LE(s.part_count, 3u);  // the tail flushed itself past 2 x tail_bytes_max
   EXPECT_EQ(scan_ids((*t)->snapshot()).size(), 2000u);
+}
+
+TEST(TableStoreTest, ConcurrentWritersReadersAndMaintenance) {
+  TempDir dir;
+  TableStoreOptions opt = small_options();
+  opt.tail_bytes_max = 2048;
+  auto t = TableStore::create(io::posix_file_system(), dir.path() + "/t", two_columns(), opt);
+  ASSERT_TRUE(t.ok());
+  TableStore& store = **t;
+  std::atomic<bool> stop{false};
+  std::atomic<int> conflicts{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 2; w++) {
+    threads.emplace_back([&, w] {
+      int64_t next = w * 100000;
+      for (int i = 0; i < 150; i++) {
+        size_t n = i % 10 == 0 ? 120 : 2;
+        ASSERT_TRUE(insert(store, next, n, Durability::kNoSync).ok());
+        next += static_cast<int64_t>(n);
+        if (i % 5 == 0) {
+          // Delete one row of the other writer's (may conflict with the other deleter).
+          auto wr = store.begin_write();
+          auto rows = scan_ids(wr->snapshot());
+          for (const auto& [id, rid] : rows) {
+            if (id % 3 == 0) {
+              std::vector<RowId> one = {rid};
+              ASSERT_TRUE(wr->delete_rows(one).ok());
+              break;
+            }
+          }
+          Status s = wr->commit();
+          if (!s.ok()) {
+            ASSERT_EQ(s.sqlstate(), "40001") << s.to_string();
+            conflicts++;
+          }
+        }
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    while (!stop) {
+      ASSERT_TRUE(store.flush_tail().ok());
+      ASSERT_TRUE(store.merge_small_parts().ok());
+      std::this_thread::yield();
+    }
+  });
+  threads.emplace_back([&] {
+    while (!stop) {
+      auto snap = store.snapshot();
+      EXPECT_EQ(scan_ids(snap).size(), snap->row_count());
+    }
+  });
+  threads[0].join();
+  threads[1].join();
+  stop = true;
+  threads[2].join();
+  threads[3].join();
+  auto final_rows = scan_ids(store.snapshot());
+  EXPECT_EQ(final_rows.size(), store.snapshot()->row_count());
+  auto reopened = TableStore::open(io::posix_file_system(), dir.path() + "/t", opt);
+  t->reset();
+  ASSERT_TRUE(reopened.ok()) << reopened.status().to_string();
+  EXPECT_EQ(ids_of(scan_ids((*reopened)->snapshot())), ids_of(final_rows));
 }
 
 }  // namespace
