@@ -2130,6 +2130,55 @@ struct Binder::Impl {
     return LogicalPlanPtr(plan);
   }
 
+  // COPY t (cols) FROM ...: an INSERT whose source is a placeholder kValues node
+  // (no rows, the target columns' types) that the executor replaces with the parsed
+  // rows.
+  Result<LogicalPlanPtr> bind_copy_from(const QualifiedName& name, const std::vector<std::string>& columns) {
+    STRATA_ASSIGN_OR_RETURN(auto table, find_table(name));
+    std::vector<int32_t> targets;
+    if (columns.empty()) {
+      for (size_t i = 0; i < table->columns.size(); ++i) targets.push_back(static_cast<int32_t>(i));
+    } else {
+      for (const auto& c : columns) {
+        int32_t idx = table->column_index(c);
+        if (idx < 0) {
+          return error_at("42703", fmt::format("column \"{}\" of relation \"{}\" does not exist", c, table->name),
+                          name.location);
+        }
+        targets.push_back(idx);
+      }
+    }
+    auto source = std::make_shared<LogicalPlan>();
+    source->kind = LogicalKind::kValues;
+    for (int32_t t : targets) {
+      source->types.push_back(table->columns[static_cast<size_t>(t)].type);
+      source->names.push_back(table->columns[static_cast<size_t>(t)].name);
+    }
+    auto proj = std::make_shared<LogicalPlan>();
+    proj->kind = LogicalKind::kProject;
+    for (size_t col = 0; col < table->columns.size(); ++col) {
+      auto pos = std::find(targets.begin(), targets.end(), static_cast<int32_t>(col));
+      BoundExprPtr e;
+      if (pos == targets.end()) {
+        STRATA_ASSIGN_OR_RETURN(e, column_default(*table, col));
+      } else {
+        e = make_column_ref(static_cast<int32_t>(pos - targets.begin()), table->columns[col].type);
+      }
+      proj->types.push_back(table->columns[col].type);
+      proj->names.push_back(table->columns[col].name);
+      proj->exprs.push_back(std::move(e));
+    }
+    proj->children.push_back(source);
+    auto plan = std::make_shared<LogicalPlan>();
+    plan->kind = LogicalKind::kInsert;
+    plan->table = table;
+    plan->types = proj->types;
+    plan->names = proj->names;
+    plan->children.push_back(proj);
+    STRATA_RETURN_IF_ERROR(bind_table_constraints(*plan, *table));
+    return LogicalPlanPtr(plan);
+  }
+
   // The scan under UPDATE/DELETE: every table column plus the row id, filtered.
   Result<std::pair<LogicalPlanPtr, Scope>> bind_dml_source(const catalog::TableDef& table,
                                                            std::shared_ptr<const catalog::TableDef> table_ptr,
@@ -2245,6 +2294,9 @@ Result<LogicalPlanPtr> Binder::bind_query(const Query& query) { return impl_->bi
 Result<LogicalPlanPtr> Binder::bind_insert(const InsertStmt& stmt) { return impl_->bind_insert(stmt); }
 Result<LogicalPlanPtr> Binder::bind_update(const UpdateStmt& stmt) { return impl_->bind_update(stmt); }
 Result<LogicalPlanPtr> Binder::bind_delete(const DeleteStmt& stmt) { return impl_->bind_delete(stmt); }
+Result<LogicalPlanPtr> Binder::bind_copy_from(const QualifiedName& table, const std::vector<std::string>& columns) {
+  return impl_->bind_copy_from(table, columns);
+}
 
 Result<BoundExprPtr> Binder::bind_table_expr(const Expr& expr, const catalog::TableDef& table) {
   return impl_->bind_over_table(expr, table);

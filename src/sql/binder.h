@@ -34,6 +34,10 @@ class Binder {
   Result<LogicalPlanPtr> bind_insert(const InsertStmt& stmt);
   Result<LogicalPlanPtr> bind_update(const UpdateStmt& stmt);
   Result<LogicalPlanPtr> bind_delete(const DeleteStmt& stmt);
+  // COPY t (columns) FROM ...: a kInsert plan whose innermost source is a kValues
+  // node with no rows and the copied columns' types; the executor feeds the parsed
+  // rows in its place (defaults fill the other columns, constraints apply).
+  Result<LogicalPlanPtr> bind_copy_from(const QualifiedName& table, const std::vector<std::string>& columns);
   // An expression over a table's columns (DEFAULT with no columns, CHECK over the row).
   Result<BoundExprPtr> bind_table_expr(const Expr& expr, const catalog::TableDef& table);
 
