@@ -51,16 +51,25 @@ uint64_t RowStore::append_range(const Batch& batch, size_t begin, size_t count) 
 
 uint64_t RowStore::append_selected(const Batch& batch, const uint32_t* rows, size_t count) {
   STRATA_ASSERT(batch.columns.size() == types_.size(), "RowStore: batch width differs");
+  std::vector<int> all(types_.size());
+  for (size_t c = 0; c < all.size(); ++c) all[c] = static_cast<int>(c);
+  return append_columns_selected(batch, all, rows, count);
+}
+
+uint64_t RowStore::append_columns_selected(const Batch& batch, const std::vector<int>& columns, const uint32_t* rows,
+                                           size_t count) {
+  STRATA_ASSERT(columns.size() == types_.size(), "RowStore: column count differs");
   uint64_t first = rows_;
   while (count > 0) {
     Batch& chunk = writable_chunk();
     size_t n = std::min(count, kChunkRows - chunk.rows);
     size_t at = chunk.rows;
     for (size_t c = 0; c < types_.size(); ++c) {
+      const Vector& src = batch.columns[columns[c]];
       if (types_[c].is_string_like()) {
-        append_strings(chunk.columns[c], at, batch.columns[c], n, [&](size_t i) { return size_t{rows[i]}; });
+        append_strings(chunk.columns[c], at, src, n, [&](size_t i) { return size_t{rows[i]}; });
       } else {
-        chunk.columns[c].append_selected(batch.columns[c], rows, n);
+        chunk.columns[c].append_selected(src, rows, n);
       }
     }
     chunk.rows += n;

@@ -39,6 +39,10 @@ class RowStore {
   uint64_t append(const types::Batch& batch);
   // Appends the listed rows of `batch`; ids are assigned consecutively.
   uint64_t append_selected(const types::Batch& batch, const uint32_t* rows, size_t count);
+  // Appends the listed rows of columns `columns` of `batch` (as the store's columns
+  // 0, 1, ...; their types match the store's).
+  uint64_t append_columns_selected(const types::Batch& batch, const std::vector<int>& columns, const uint32_t* rows,
+                                   size_t count);
   // Appends rows [begin, begin + count) of `batch`.
   uint64_t append_range(const types::Batch& batch, size_t begin, size_t count);
 
