@@ -62,6 +62,8 @@ void register_builtin_functions(sql::FunctionRegistry& registry) {
   fn::register_string_functions(registry);
   fn::register_pattern_functions(registry);
   fn::register_datetime_functions(registry);
+  fn::register_jsonb_functions(registry);
+  fn::register_system_functions(registry);
   fn::register_aggregate_functions(registry);
 }
 

@@ -483,6 +483,7 @@ void register_pattern_functions(FunctionRegistry& r) {
                  return Status::ok_status();
                }
                z[i] = s[i].substr(static_cast<size_t>(m.position(g)), static_cast<size_t>(m.length(g)));
+               out.nulls()[i] = 0;
                return Status::ok_status();
              });
            });

@@ -30,6 +30,7 @@ struct FunctionContext {
   uint64_t random_seed = 0;                  // random(): per statement, from the session
   std::string_view current_user = "strata";
   std::string_view current_database = "strata";
+  int32_t backend_pid = 0;                   // pg_backend_pid(): the session's id
 };
 
 // Computes rows [0, rows) of `out` from the argument vectors (each `rows` long).
