@@ -6,6 +6,7 @@
 #include "io/clock.h"
 #include "io/file_system.h"
 #include "net/asio.h"
+#include "pgwire/pg_server.h"
 
 namespace strata::server {
 
@@ -13,6 +14,7 @@ struct Server::State {
   net::asio::io_context io{1};
   std::unique_ptr<log::LogManager> log;
   std::unique_ptr<kafka::KafkaServer> kafka;
+  std::unique_ptr<pgwire::PgServer> pg;  // destroyed before io: joins its worker pool
   std::unique_ptr<net::asio::steady_timer> maintenance_timer;
   std::unique_ptr<net::asio::signal_set> signals;
 };
@@ -33,6 +35,10 @@ Status Server::open() {
   STRATA_ASSIGN_OR_RETURN(net::Endpoint kafka_ep, net::Endpoint::parse(config_.kafka_listen));
   state_->kafka = std::make_unique<kafka::KafkaServer>(state_->io, state_->log.get(), io::system_clock(), config_.kafka);
   STRATA_RETURN_IF_ERROR(state_->kafka->start(kafka_ep));
+
+  STRATA_ASSIGN_OR_RETURN(net::Endpoint pg_ep, net::Endpoint::parse(config_.pg_listen));
+  state_->pg = std::make_unique<pgwire::PgServer>(state_->io, pg_backend_, config_.pg);
+  STRATA_RETURN_IF_ERROR(state_->pg->start(pg_ep));
   return Status::ok_status();
 }
 
@@ -62,8 +68,8 @@ Status Server::run() {
   net::asio::co_spawn(io, maintenance_loop(state_->maintenance_timer.get(), state_->log.get(), interval_ms),
                       net::asio::detached);
 
-  logging::info("ready", "kafka", state_->kafka->bound_endpoint().to_string(), "data_dir", config_.data_dir,
-                "version", STRATA_VERSION);
+  logging::info("ready", "kafka", state_->kafka->bound_endpoint().to_string(), "pg",
+                state_->pg->bound_endpoint().to_string(), "data_dir", config_.data_dir, "version", STRATA_VERSION);
   io.run();
 
   Status closed = state_->log->close();
@@ -78,6 +84,7 @@ Status Server::run() {
 void Server::request_stop() {
   net::asio::post(state_->io, [this] {
     if (state_->kafka) state_->kafka->stop();
+    if (state_->pg) state_->pg->stop();
     if (state_->maintenance_timer) state_->maintenance_timer->cancel();
     if (state_->signals) state_->signals->cancel();
     state_->io.stop();

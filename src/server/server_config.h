@@ -11,6 +11,7 @@
 #include "base/status.h"
 #include "kafka/kafka_server.h"
 #include "log/log_manager.h"
+#include "pgwire/pg_options.h"
 
 namespace strata::server {
 
@@ -22,6 +23,7 @@ struct ServerConfig {
   logging::Level log_level = logging::Level::kInfo;
   log::LogOptions log;        // data_dir is filled from data_dir above
   kafka::KafkaOptions kafka;
+  pgwire::PgOptions pg;       // limits of the PostgreSQL listener (no TOML keys yet)
 
   // Reads a TOML file over the current values; unknown keys are errors (a
   // typo must not silently fall back to a default).
