@@ -73,6 +73,45 @@ void register_int_ops(FunctionRegistry& r) {
       return Err::kNone;
     });
   });
+  // Bitwise operators: & | # (xor) ~ (not), shifts by an integer count.
+  struct BitOp {
+    const char* name;
+    T (*f)(T, T);
+  };
+  for (BitOp op : {BitOp{"&", [](T x, T y) { return static_cast<T>(x & y); }},
+                   BitOp{"|", [](T x, T y) { return static_cast<T>(x | y); }},
+                   BitOp{"#", [](T x, T y) { return static_cast<T>(x ^ y); }}}) {
+    auto f = op.f;
+    add_fn(r, op.name, {t, t}, t, [f](const FunctionContext&, const Args& a, size_t n, Vector& out) {
+      return map2<T, T, T>(a, n, out, [f](T x, T y, T& z) {
+        z = f(x, y);
+        return Err::kNone;
+      });
+    });
+  }
+  add_fn(r, "~", {t}, t, [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
+    return map1<T, T>(a, n, out, [](T x, T& z) {
+      z = static_cast<T>(~x);
+      return Err::kNone;
+    });
+  });
+  for (int left = 0; left < 2; ++left) {
+    add_fn(r, left ? "<<" : ">>", {t, Type::integer()}, t,
+           [left](const FunctionContext&, const Args& a, size_t n, Vector& out) {
+             return map2<T, int32_t, T>(a, n, out, [left](T x, int32_t y, T& z) {
+               // Counts wrap modulo the width, as the C shift PostgreSQL uses does on x86.
+               using U = std::make_unsigned_t<T>;
+               int bits = static_cast<int>(sizeof(T) * 8);
+               int s = static_cast<int>(static_cast<uint32_t>(y) % static_cast<uint32_t>(sizeof(T) <= 4 ? 32 : 64));
+               if (s >= bits) {
+                 z = left ? T{0} : static_cast<T>(x < 0 ? -1 : 0);
+               } else {
+                 z = left ? static_cast<T>(static_cast<U>(x) << s) : static_cast<T>(x >> s);
+               }
+               return Err::kNone;
+             });
+           });
+  }
 }
 
 // Float arithmetic on (A, B) computed in R (real ops stay in float, mixed ones widen).

@@ -71,3 +71,53 @@ TEST(ArithmeticFunctions, Float) {
 
 }  // namespace
 }  // namespace strata::exec
+
+namespace strata::exec {
+namespace {
+
+using namespace testing;  // NOLINT
+
+TEST(ArithmeticFunctions, BitwiseAndCastFunctions) {
+  EXPECT_EQ(eval("&", {i4(12), i4(10)}), "8");
+  EXPECT_EQ(eval("|", {i4(12), i4(3)}), "15");
+  EXPECT_EQ(eval("#", {i4(12), i4(10)}), "6");
+  EXPECT_EQ(eval("~", {i4(5)}), "-6");
+  EXPECT_EQ(eval("<<", {i4(1), i4(4)}), "16");
+  EXPECT_EQ(eval(">>", {i4(-16), i4(2)}), "-4");
+  EXPECT_EQ(eval("<<", {i4(1), i4(33)}), "2");
+  EXPECT_EQ(eval("int4", {lit("42")}), "42");
+  EXPECT_EQ(eval("float8", {i4(1)}), "1");
+  EXPECT_EQ(eval("text", {i4(12)}), "12");
+  EXPECT_EQ(eval("date", {lit("2024-01-01")}), "2024-01-01");
+  EXPECT_EQ(eval("int4", {lit("x")}), "ERROR 22P02: invalid input syntax for type integer: \"x\"");
+  EXPECT_EQ(eval("date", {i4(1)}), "ERROR 42846: cannot cast type integer to date");
+}
+
+TEST(ArithmeticFunctions, ToCharNumeric) {
+  EXPECT_EQ(eval("to_char", {i4(123), lit("999")}), " 123");
+  EXPECT_EQ(eval("to_char", {i4(-123), lit("999")}), "-123");
+  EXPECT_EQ(eval("to_char", {i4(12), lit("999")}), "  12");
+  EXPECT_EQ(eval("to_char", {num("0.5"), lit("9.99")}), "  .50");
+  EXPECT_EQ(eval("to_char", {num("0.5"), lit("0.99")}), " 0.50");
+  EXPECT_EQ(eval("to_char", {num("1234.567"), lit("9,999.99")}), " 1,234.57");
+  EXPECT_EQ(eval("to_char", {i4(12345), lit("999")}), " ###");
+  EXPECT_EQ(eval("to_char", {num("1.5"), lit("FM9.99")}), "1.5");
+  EXPECT_EQ(eval("to_char", {i4(1), lit("FM9.99")}), "1.");
+  EXPECT_EQ(eval("to_char", {i4(5), lit("0999")}), " 0005");
+  EXPECT_EQ(eval("to_char", {i4(5), lit("9099")}), "  005");
+  EXPECT_EQ(eval("to_char", {i4(-12), lit("9999")}), "  -12");
+  EXPECT_EQ(eval("to_char", {i4(12), lit("S999")}), " +12");
+  EXPECT_EQ(eval("to_char", {i4(-12), lit("999MI")}), " 12-");
+  EXPECT_EQ(eval("to_char", {f8(12.345), lit("99D99")}), " 12.35");
+  EXPECT_EQ(eval("to_char", {num("-0.1"), lit("FM990.00")}), "-0.10");
+  EXPECT_EQ(eval("to_char", {i4(1234567), lit("FM9G999G999")}), "1,234,567");
+  EXPECT_EQ(eval("to_char", {i4(12), lit("999S")}), " 12+");
+  EXPECT_EQ(eval("to_char", {i4(-5), lit("FM999")}), "-5");
+  EXPECT_EQ(eval("to_char", {i4(0), lit("999")}), "   0");
+  EXPECT_EQ(eval("to_char", {i4(0), lit("FM999")}), "0");
+  EXPECT_EQ(eval("to_char", {num("2.5"), lit("9")}), " 3");
+  EXPECT_EQ(eval("to_char", {i4(12), lit("FM0000")}), "0012");
+}
+
+}  // namespace
+}  // namespace strata::exec
