@@ -52,6 +52,10 @@ void Connection::close() {
   if (startup_timer_) startup_timer_->cancel();
 }
 
+void Connection::cancel_statement() {
+  if (cancel_key_) server_->backend()->cancel(cancel_key_->first, cancel_key_->second);
+}
+
 // --- I/O ---
 
 net::Awaitable<bool> Connection::fill(size_t n) {
@@ -246,6 +250,7 @@ net::Awaitable<bool> Connection::startup() {
   });
   for (const auto& [name, value] : hello.parameters) writer_.parameter_status(name, value);
   writer_.backend_key_data(hello.process_id, hello.secret_key);
+  cancel_key_.emplace(hello.process_id, hello.secret_key);
   ready_for_query();
   logging::debug("pg session opened", "peer", peer_, "user", params.user, "database", params.database,
                  "process_id", hello.process_id);

@@ -60,6 +60,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   net::Awaitable<void> run();
   // Closes the socket; run() ends at its next read or write.
   void close();
+  // Asks the backend to cancel the running statement, if any (server shutdown).
+  void cancel_statement();
 
  private:
   // A prepared statement; null `statement` is the empty query.
@@ -137,6 +139,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::unique_ptr<net::asio::steady_timer> startup_timer_;
   std::unique_ptr<Session> session_;
   char transaction_status_ = 'I';  // the session's, read after every offloaded call
+  std::optional<std::pair<int32_t, int32_t>> cancel_key_;  // process id, secret key
 
   std::vector<uint8_t> in_;
   size_t in_begin_ = 0;

@@ -51,8 +51,12 @@ void PgServer::stop() {
   if (!*running_) return;
   *running_ = false;
   if (listener_) listener_->stop();
+  // Running statements are cancelled so that joining the pool does not wait for them.
   auto connections = connections_;
-  for (const auto& c : connections) c->close();
+  for (const auto& c : connections) {
+    c->cancel_statement();
+    c->close();
+  }
 }
 
 bool PgServer::acquire_session_slot() {

@@ -3,8 +3,9 @@
 //
 // Lifecycle: construct -> start(listen) (binds synchronously, so the port is known
 // at once) -> stop() (stops accepting, closes every connection; a statement
-// running on the pool finishes, then finds its socket closed) -> destroy (joins
-// the pool: must happen before the io_context is destroyed).
+// running on the pool is cancelled through Backend::cancel, then finds its socket
+// closed) -> destroy (joins the pool: must happen before the io_context is
+// destroyed).
 // Threading (decision 0003): the listener and every connection coroutine run on
 // the io_context's one thread; Backend/Session calls run on `worker_threads` pool
 // threads and resume the coroutine on the io_context when done. Every method runs

@@ -528,6 +528,20 @@ TEST(PgServer, CancelRequestStopsARunningStatement) {
   EXPECT_EQ(backend.cancels_received.load(), 2);
 }
 
+TEST(PgServer, StopCancelsRunningStatements) {
+  FakeBackend backend;
+  auto started = std::chrono::steady_clock::now();
+  {
+    ServerFixture server(&backend);
+    Client c(server.port());
+    c.startup();
+    c.send({msg::Query{"select pg_sleep(30)"}});
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }  // stop() cancels the statement; joining the pool does not wait 30 s
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_EQ(backend.cancels_received.load(), 1);
+}
+
 TEST(PgServer, QueriesRunOffTheEventLoop) {
   // A long statement on one connection does not stall another.
   FakeBackend backend;
