@@ -9,15 +9,24 @@ namespace fn {
 
 Status err_status(Err e) {
   switch (e) {
-    case Err::kNone: return Status::ok_status();
-    case Err::kSmallIntRange: return Status::sql("22003", "smallint out of range");
-    case Err::kIntRange: return Status::sql("22003", "integer out of range");
-    case Err::kBigIntRange: return Status::sql("22003", "bigint out of range");
-    case Err::kDivZero: return Status::sql("22012", "division by zero");
-    case Err::kFloatOverflow: return Status::sql("22003", "value out of range: overflow");
-    case Err::kFloatUnderflow: return Status::sql("22003", "value out of range: underflow");
-    case Err::kNumericRange: return Status::sql("22003", "numeric value out of range");
-    case Err::kInvalidArg: return Status::sql("22023", "invalid parameter value");
+    case Err::kNone:
+      return Status::ok_status();
+    case Err::kSmallIntRange:
+      return Status::sql("22003", "smallint out of range");
+    case Err::kIntRange:
+      return Status::sql("22003", "integer out of range");
+    case Err::kBigIntRange:
+      return Status::sql("22003", "bigint out of range");
+    case Err::kDivZero:
+      return Status::sql("22012", "division by zero");
+    case Err::kFloatOverflow:
+      return Status::sql("22003", "value out of range: overflow");
+    case Err::kFloatUnderflow:
+      return Status::sql("22003", "value out of range: underflow");
+    case Err::kNumericRange:
+      return Status::sql("22003", "numeric value out of range");
+    case Err::kInvalidArg:
+      return Status::sql("22023", "invalid parameter value");
   }
   return Status::sql("XX000", "unknown error");
 }
@@ -43,13 +52,20 @@ void add_fn_bind(FunctionRegistry& r, std::string name, std::vector<Type> args, 
 
 double numeric_as_double(const Vector& v, size_t i) {
   switch (v.type().id()) {
-    case TypeId::kSmallInt: return v.data<int16_t>()[i];
-    case TypeId::kInteger: return v.data<int32_t>()[i];
-    case TypeId::kBigInt: return static_cast<double>(v.data<int64_t>()[i]);
-    case TypeId::kReal: return v.data<float>()[i];
-    case TypeId::kDouble: return v.data<double>()[i];
-    case TypeId::kNumeric: return types::decimal_to_double(v.data<Decimal>()[i]);
-    default: return 0.0;
+    case TypeId::kSmallInt:
+      return v.data<int16_t>()[i];
+    case TypeId::kInteger:
+      return v.data<int32_t>()[i];
+    case TypeId::kBigInt:
+      return static_cast<double>(v.data<int64_t>()[i]);
+    case TypeId::kReal:
+      return v.data<float>()[i];
+    case TypeId::kDouble:
+      return v.data<double>()[i];
+    case TypeId::kNumeric:
+      return types::decimal_to_double(v.data<Decimal>()[i]);
+    default:
+      return 0.0;
   }
 }
 

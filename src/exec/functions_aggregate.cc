@@ -13,14 +13,14 @@
 //
 // Every update skips rows where an argument is NULL (all these aggregates are
 // strict except count(*)); an empty or all-NULL group gives NULL (count gives 0).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
 #include <new>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "exec/functions_common.h"
 #include "types/cast.h"
@@ -108,7 +108,8 @@ struct IntSumState {
   Acc sum = 0;
   int64_t count = 0;
   Status add(Acc v) {
-    if (__builtin_add_overflow(sum, v, &sum)) return sizeof(Acc) == 8 ? bigint_range() : Status::sql("22003", "value overflows numeric format");
+    if (__builtin_add_overflow(sum, v, &sum))
+      return sizeof(Acc) == 8 ? bigint_range() : Status::sql("22003", "value overflows numeric format");
     ++count;
     return Status::ok_status();
   }
@@ -230,8 +231,8 @@ struct IntervalSumState {
           micros < INT64_MIN) {
         return Status::sql("22008", "interval out of range");
       }
-      put<Interval>(out, row, Interval{static_cast<int32_t>(months), static_cast<int32_t>(days),
-                                       static_cast<int64_t>(micros)});
+      put<Interval>(out, row,
+                    Interval{static_cast<int32_t>(months), static_cast<int32_t>(days), static_cast<int64_t>(micros)});
       return Status::ok_status();
     }
     // interval_div: fractional months cascade into days (30 per month), fractional
@@ -621,14 +622,18 @@ inline uint64_t hash_bytes(SV s) {
 uint64_t row_hash(const Vector& v, size_t i) {
   switch (v.type().id()) {
     case TypeId::kBoolean:
-    case TypeId::kUnknown: return mix64(v.data<uint8_t>()[i]);
-    case TypeId::kSmallInt: return mix64(static_cast<uint64_t>(v.data<int16_t>()[i]));
+    case TypeId::kUnknown:
+      return mix64(v.data<uint8_t>()[i]);
+    case TypeId::kSmallInt:
+      return mix64(static_cast<uint64_t>(v.data<int16_t>()[i]));
     case TypeId::kInteger:
-    case TypeId::kDate: return mix64(static_cast<uint64_t>(v.data<int32_t>()[i]));
+    case TypeId::kDate:
+      return mix64(static_cast<uint64_t>(v.data<int32_t>()[i]));
     case TypeId::kBigInt:
     case TypeId::kTime:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: return mix64(static_cast<uint64_t>(v.data<int64_t>()[i]));
+    case TypeId::kTimestampTz:
+      return mix64(static_cast<uint64_t>(v.data<int64_t>()[i]));
     case TypeId::kReal:
     case TypeId::kDouble: {
       double d = numeric_as_double(v, i);
@@ -637,12 +642,14 @@ uint64_t row_hash(const Vector& v, size_t i) {
       std::memcpy(&bits, &d, 8);
       return mix64(bits);
     }
-    case TypeId::kNumeric: return mix64(types::decimal_hash(v.data<Decimal>()[i]));
+    case TypeId::kNumeric:
+      return mix64(types::decimal_hash(v.data<Decimal>()[i]));
     case TypeId::kInterval: {
       __int128 k = types::interval_compare_key(v.data<Interval>()[i]);
       return mix64(static_cast<uint64_t>(k) ^ mix64(static_cast<uint64_t>(k >> 64)));
     }
-    default: return hash_bytes(v.data<SV>()[i]);
+    default:
+      return hash_bytes(v.data<SV>()[i]);
   }
 }
 
@@ -789,19 +796,23 @@ void register_aggregate_functions(FunctionRegistry& r) {
   numeric_sum.operator()<NumericAvgState>("avg");
   auto float_sum = [&]<class T>(Type t, bool avg) {
     using S = FloatSumState<T>;
-    AggregateFunction f = make_agg<S>(avg ? "avg" : "sum", {t}, avg ? f8 : t,
-                                      [](uint8_t** states, const Args& a, size_t n) {
-                                        const T* v = a[0]->data<T>();
-                                        const uint8_t* nulls = a[0]->nulls();
-                                        for (size_t i = 0; i < n; ++i) {
-                                          if (nulls[i]) continue;
-                                          S& s = st<S>(states[i]);
-                                          s.sum += v[i];
-                                          ++s.count;
-                                        }
-                                        return Status::ok_status();
-                                      });
-    if (avg) f.init = [](uint8_t* p) { new (p) S(); st<S>(p).avg = true; };
+    AggregateFunction f =
+        make_agg<S>(avg ? "avg" : "sum", {t}, avg ? f8 : t, [](uint8_t** states, const Args& a, size_t n) {
+          const T* v = a[0]->data<T>();
+          const uint8_t* nulls = a[0]->nulls();
+          for (size_t i = 0; i < n; ++i) {
+            if (nulls[i]) continue;
+            S& s = st<S>(states[i]);
+            s.sum += v[i];
+            ++s.count;
+          }
+          return Status::ok_status();
+        });
+    if (avg)
+      f.init = [](uint8_t* p) {
+        new (p) S();
+        st<S>(p).avg = true;
+      };
     r.add_aggregate(std::move(f));
   };
   float_sum.operator()<float>(f4, false);
@@ -846,8 +857,8 @@ void register_aggregate_functions(FunctionRegistry& r) {
   // string_agg(value, delimiter): NULL values are skipped; a NULL delimiter counts
   // as empty.
   for (const Type& t : {text, Type::bytea()}) {
-    AggregateFunction f = make_agg<StringAggState>(
-        "string_agg", {t, t}, t, [](uint8_t** states, const Args& a, size_t n) {
+    AggregateFunction f =
+        make_agg<StringAggState>("string_agg", {t, t}, t, [](uint8_t** states, const Args& a, size_t n) {
           const SV* v = a[0]->data<SV>();
           const SV* d = a[1]->data<SV>();
           for (size_t i = 0; i < n; ++i) {
@@ -873,17 +884,19 @@ void register_aggregate_functions(FunctionRegistry& r) {
   for (const char* name : {"bool_and", "every", "bool_or"}) {
     bool is_and = name[5] != 'o';
     if (is_and) {
-      r.add_aggregate(make_agg<BoolState<true>>(name, {b}, b, rows_update<BoolState<true>>([](BoolState<true>& s, const Args& a, size_t i) {
-                                                  s.value = s.value && a[0]->data<uint8_t>()[i] != 0;
-                                                  s.has = true;
-                                                  return Status::ok_status();
-                                                })));
+      r.add_aggregate(make_agg<BoolState<true>>(
+          name, {b}, b, rows_update<BoolState<true>>([](BoolState<true>& s, const Args& a, size_t i) {
+            s.value = s.value && a[0]->data<uint8_t>()[i] != 0;
+            s.has = true;
+            return Status::ok_status();
+          })));
     } else {
-      r.add_aggregate(make_agg<BoolState<false>>(name, {b}, b, rows_update<BoolState<false>>([](BoolState<false>& s, const Args& a, size_t i) {
-                                                   s.value = s.value || a[0]->data<uint8_t>()[i] != 0;
-                                                   s.has = true;
-                                                   return Status::ok_status();
-                                                 })));
+      r.add_aggregate(make_agg<BoolState<false>>(
+          name, {b}, b, rows_update<BoolState<false>>([](BoolState<false>& s, const Args& a, size_t i) {
+            s.value = s.value || a[0]->data<uint8_t>()[i] != 0;
+            s.has = true;
+            return Status::ok_status();
+          })));
     }
   }
 
@@ -896,10 +909,18 @@ void register_aggregate_functions(FunctionRegistry& r) {
       r.add_aggregate(make_agg<E>(name, {t}, num, rows_update<E>([id](E& s, const Args& a, size_t i) {
                                     Decimal d;
                                     switch (id) {
-                                      case TypeId::kSmallInt: d = types::decimal_from_int(a[0]->data<int16_t>()[i]); break;
-                                      case TypeId::kInteger: d = types::decimal_from_int(a[0]->data<int32_t>()[i]); break;
-                                      case TypeId::kBigInt: d = types::decimal_from_int(a[0]->data<int64_t>()[i]); break;
-                                      default: d = a[0]->data<Decimal>()[i]; break;
+                                      case TypeId::kSmallInt:
+                                        d = types::decimal_from_int(a[0]->data<int16_t>()[i]);
+                                        break;
+                                      case TypeId::kInteger:
+                                        d = types::decimal_from_int(a[0]->data<int32_t>()[i]);
+                                        break;
+                                      case TypeId::kBigInt:
+                                        d = types::decimal_from_int(a[0]->data<int64_t>()[i]);
+                                        break;
+                                      default:
+                                        d = a[0]->data<Decimal>()[i];
+                                        break;
                                     }
                                     return s.add(d);
                                   })));
@@ -921,8 +942,8 @@ void register_aggregate_functions(FunctionRegistry& r) {
   // percentile_cont(fraction) WITHIN GROUP (ORDER BY double precision) and
   // percentile_disc(fraction) WITHIN GROUP (ORDER BY any): args = (fraction, value).
   {
-    AggregateFunction f = make_agg<PercentileContState>(
-        "percentile_cont", {f8, f8}, f8, [](uint8_t** states, const Args& a, size_t n) {
+    AggregateFunction f =
+        make_agg<PercentileContState>("percentile_cont", {f8, f8}, f8, [](uint8_t** states, const Args& a, size_t n) {
           const double* v = a[1]->data<double>();
           for (size_t i = 0; i < n; ++i) {
             if (a[1]->is_null(i)) continue;
@@ -938,8 +959,8 @@ void register_aggregate_functions(FunctionRegistry& r) {
     r.add_aggregate(std::move(f));
   }
   {
-    AggregateFunction f = make_agg<PercentileDiscState>(
-        "percentile_disc", {f8, any}, any, [](uint8_t** states, const Args& a, size_t n) {
+    AggregateFunction f =
+        make_agg<PercentileDiscState>("percentile_disc", {f8, any}, any, [](uint8_t** states, const Args& a, size_t n) {
           for (size_t i = 0; i < n; ++i) {
             if (a[1]->is_null(i)) continue;
             PercentileDiscState& s = st<PercentileDiscState>(states[i]);

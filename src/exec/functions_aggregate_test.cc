@@ -133,10 +133,10 @@ TEST(AggregateFunctions, Percentiles) {
   EXPECT_EQ(agg("percentile_disc", {frac, ints({10, 4, 2, 1})}, true), "2");
   EXPECT_EQ(agg("percentile_cont", {std::vector<Value>(4, f8(1.5)), col}),
             "ERROR 22003: percentile value 1.5 is not between 0 and 1");
-  EXPECT_TRUE(registry().resolve_aggregate("percentile_cont", {Type::double_precision(), Type::integer()})
+  EXPECT_TRUE(registry()
+                  .resolve_aggregate("percentile_cont", {Type::double_precision(), Type::integer()})
                   ->function->order_sensitive);
-  EXPECT_EQ(registry().resolve_aggregate("percentile_disc", {Type::double_precision(), Type::integer()})
-                ->return_type,
+  EXPECT_EQ(registry().resolve_aggregate("percentile_disc", {Type::double_precision(), Type::integer()})->return_type,
             Type::integer());
 }
 

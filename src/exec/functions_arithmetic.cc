@@ -29,19 +29,16 @@ template <class T>
 void register_int_ops(FunctionRegistry& r) {
   const Type t = int_type<T>();
   add_fn(r, "+", {t, t}, t, [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
-    return map2<T, T, T>(a, n, out, [](T x, T y, T& z) {
-      return __builtin_add_overflow(x, y, &z) ? int_range_err<T>() : Err::kNone;
-    });
+    return map2<T, T, T>(
+        a, n, out, [](T x, T y, T& z) { return __builtin_add_overflow(x, y, &z) ? int_range_err<T>() : Err::kNone; });
   });
   add_fn(r, "-", {t, t}, t, [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
-    return map2<T, T, T>(a, n, out, [](T x, T y, T& z) {
-      return __builtin_sub_overflow(x, y, &z) ? int_range_err<T>() : Err::kNone;
-    });
+    return map2<T, T, T>(
+        a, n, out, [](T x, T y, T& z) { return __builtin_sub_overflow(x, y, &z) ? int_range_err<T>() : Err::kNone; });
   });
   add_fn(r, "*", {t, t}, t, [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
-    return map2<T, T, T>(a, n, out, [](T x, T y, T& z) {
-      return __builtin_mul_overflow(x, y, &z) ? int_range_err<T>() : Err::kNone;
-    });
+    return map2<T, T, T>(
+        a, n, out, [](T x, T y, T& z) { return __builtin_mul_overflow(x, y, &z) ? int_range_err<T>() : Err::kNone; });
   });
   add_fn(r, "/", {t, t}, t, [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
     return map2<T, T, T>(a, n, out, [](T x, T y, T& z) {

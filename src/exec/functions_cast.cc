@@ -14,12 +14,22 @@ void register_cast_functions(FunctionRegistry& r) {
     Type type;
   };
   const CastName kCasts[] = {
-      {"int2", Type::smallint()},           {"int4", Type::integer()},     {"int8", Type::bigint()},
-      {"float4", Type::real()},             {"float8", Type::double_precision()},
-      {"numeric", Type::numeric()},         {"text", Type::text()},        {"varchar", Type::varchar()},
-      {"bool", Type::boolean()},            {"date", Type::date()},        {"time", Type::time()},
-      {"timestamp", Type::timestamp()},     {"timestamptz", Type::timestamptz()},
-      {"interval", Type::interval()},       {"bytea", Type::bytea()},      {"jsonb", Type::jsonb()},
+      {"int2", Type::smallint()},
+      {"int4", Type::integer()},
+      {"int8", Type::bigint()},
+      {"float4", Type::real()},
+      {"float8", Type::double_precision()},
+      {"numeric", Type::numeric()},
+      {"text", Type::text()},
+      {"varchar", Type::varchar()},
+      {"bool", Type::boolean()},
+      {"date", Type::date()},
+      {"time", Type::time()},
+      {"timestamp", Type::timestamp()},
+      {"timestamptz", Type::timestamptz()},
+      {"interval", Type::interval()},
+      {"bytea", Type::bytea()},
+      {"jsonb", Type::jsonb()},
   };
   for (const CastName& c : kCasts) {
     ScalarFunction f;

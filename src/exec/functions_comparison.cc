@@ -61,9 +61,8 @@ struct OpDef {
   bool (*pred)(int);
 };
 constexpr OpDef kOps[] = {
-    {"=", [](int c) { return c == 0; }}, {"<>", [](int c) { return c != 0; }},
-    {"<", [](int c) { return c < 0; }},  {">", [](int c) { return c > 0; }},
-    {"<=", [](int c) { return c <= 0; }}, {">=", [](int c) { return c >= 0; }},
+    {"=", [](int c) { return c == 0; }}, {"<>", [](int c) { return c != 0; }}, {"<", [](int c) { return c < 0; }},
+    {">", [](int c) { return c > 0; }},  {"<=", [](int c) { return c <= 0; }}, {">=", [](int c) { return c >= 0; }},
 };
 
 template <class T>

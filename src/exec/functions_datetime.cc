@@ -5,11 +5,11 @@
 //
 // The session time zone is UTC (types/datetime.h), so timestamp and timestamptz
 // share field arithmetic; AT TIME ZONE accepts UTC/GMT/Z and numeric offsets.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cmath>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "exec/functions_common.h"
 #include "exec/functions_datetime_internal.h"
@@ -79,8 +79,28 @@ std::string lower_ascii(SV s) {
 
 // Field names for date_trunc/extract, with PostgreSQL's aliases.
 enum class Unit : uint8_t {
-  kMicroseconds, kMilliseconds, kSecond, kMinute, kHour, kDay, kWeek, kMonth, kQuarter, kYear, kDecade, kCentury,
-  kMillennium, kDow, kIsoDow, kDoy, kEpoch, kIsoYear, kJulian, kTimezone, kTimezoneHour, kTimezoneMinute,
+  kMicroseconds,
+  kMilliseconds,
+  kSecond,
+  kMinute,
+  kHour,
+  kDay,
+  kWeek,
+  kMonth,
+  kQuarter,
+  kYear,
+  kDecade,
+  kCentury,
+  kMillennium,
+  kDow,
+  kIsoDow,
+  kDoy,
+  kEpoch,
+  kIsoYear,
+  kJulian,
+  kTimezone,
+  kTimezoneHour,
+  kTimezoneMinute,
 };
 
 std::optional<Unit> parse_unit(SV name) {
@@ -90,28 +110,71 @@ std::optional<Unit> parse_unit(SV name) {
     Unit unit;
   };
   static constexpr Alias kAliases[] = {
-      {"microseconds", Unit::kMicroseconds}, {"microsecond", Unit::kMicroseconds}, {"us", Unit::kMicroseconds},
-      {"usec", Unit::kMicroseconds},         {"usecs", Unit::kMicroseconds},       {"useconds", Unit::kMicroseconds},
-      {"milliseconds", Unit::kMilliseconds}, {"millisecond", Unit::kMilliseconds}, {"ms", Unit::kMilliseconds},
-      {"msec", Unit::kMilliseconds},         {"msecs", Unit::kMilliseconds},       {"mseconds", Unit::kMilliseconds},
-      {"second", Unit::kSecond},             {"seconds", Unit::kSecond},           {"s", Unit::kSecond},
-      {"sec", Unit::kSecond},                {"secs", Unit::kSecond},              {"minute", Unit::kMinute},
-      {"minutes", Unit::kMinute},            {"m", Unit::kMinute},                 {"min", Unit::kMinute},
-      {"mins", Unit::kMinute},               {"hour", Unit::kHour},                {"hours", Unit::kHour},
-      {"h", Unit::kHour},                    {"hr", Unit::kHour},                  {"hrs", Unit::kHour},
-      {"day", Unit::kDay},                   {"days", Unit::kDay},                 {"d", Unit::kDay},
-      {"week", Unit::kWeek},                 {"weeks", Unit::kWeek},               {"w", Unit::kWeek},
-      {"month", Unit::kMonth},               {"months", Unit::kMonth},             {"mon", Unit::kMonth},
-      {"mons", Unit::kMonth},                {"quarter", Unit::kQuarter},          {"qtr", Unit::kQuarter},
-      {"year", Unit::kYear},                 {"years", Unit::kYear},               {"y", Unit::kYear},
-      {"yr", Unit::kYear},                   {"yrs", Unit::kYear},                 {"decade", Unit::kDecade},
-      {"decades", Unit::kDecade},            {"dec", Unit::kDecade},               {"century", Unit::kCentury},
-      {"centuries", Unit::kCentury},         {"c", Unit::kCentury},                {"cent", Unit::kCentury},
-      {"millennium", Unit::kMillennium},     {"millennia", Unit::kMillennium},     {"mil", Unit::kMillennium},
-      {"mils", Unit::kMillennium},           {"dow", Unit::kDow},                  {"isodow", Unit::kIsoDow},
-      {"doy", Unit::kDoy},                   {"epoch", Unit::kEpoch},              {"isoyear", Unit::kIsoYear},
-      {"julian", Unit::kJulian},             {"j", Unit::kJulian},                 {"timezone", Unit::kTimezone},
-      {"timezone_hour", Unit::kTimezoneHour}, {"timezone_minute", Unit::kTimezoneMinute},
+      {"microseconds", Unit::kMicroseconds},
+      {"microsecond", Unit::kMicroseconds},
+      {"us", Unit::kMicroseconds},
+      {"usec", Unit::kMicroseconds},
+      {"usecs", Unit::kMicroseconds},
+      {"useconds", Unit::kMicroseconds},
+      {"milliseconds", Unit::kMilliseconds},
+      {"millisecond", Unit::kMilliseconds},
+      {"ms", Unit::kMilliseconds},
+      {"msec", Unit::kMilliseconds},
+      {"msecs", Unit::kMilliseconds},
+      {"mseconds", Unit::kMilliseconds},
+      {"second", Unit::kSecond},
+      {"seconds", Unit::kSecond},
+      {"s", Unit::kSecond},
+      {"sec", Unit::kSecond},
+      {"secs", Unit::kSecond},
+      {"minute", Unit::kMinute},
+      {"minutes", Unit::kMinute},
+      {"m", Unit::kMinute},
+      {"min", Unit::kMinute},
+      {"mins", Unit::kMinute},
+      {"hour", Unit::kHour},
+      {"hours", Unit::kHour},
+      {"h", Unit::kHour},
+      {"hr", Unit::kHour},
+      {"hrs", Unit::kHour},
+      {"day", Unit::kDay},
+      {"days", Unit::kDay},
+      {"d", Unit::kDay},
+      {"week", Unit::kWeek},
+      {"weeks", Unit::kWeek},
+      {"w", Unit::kWeek},
+      {"month", Unit::kMonth},
+      {"months", Unit::kMonth},
+      {"mon", Unit::kMonth},
+      {"mons", Unit::kMonth},
+      {"quarter", Unit::kQuarter},
+      {"qtr", Unit::kQuarter},
+      {"year", Unit::kYear},
+      {"years", Unit::kYear},
+      {"y", Unit::kYear},
+      {"yr", Unit::kYear},
+      {"yrs", Unit::kYear},
+      {"decade", Unit::kDecade},
+      {"decades", Unit::kDecade},
+      {"dec", Unit::kDecade},
+      {"century", Unit::kCentury},
+      {"centuries", Unit::kCentury},
+      {"c", Unit::kCentury},
+      {"cent", Unit::kCentury},
+      {"millennium", Unit::kMillennium},
+      {"millennia", Unit::kMillennium},
+      {"mil", Unit::kMillennium},
+      {"mils", Unit::kMillennium},
+      {"dow", Unit::kDow},
+      {"isodow", Unit::kIsoDow},
+      {"doy", Unit::kDoy},
+      {"epoch", Unit::kEpoch},
+      {"isoyear", Unit::kIsoYear},
+      {"julian", Unit::kJulian},
+      {"j", Unit::kJulian},
+      {"timezone", Unit::kTimezone},
+      {"timezone_hour", Unit::kTimezoneHour},
+      {"timezone_minute", Unit::kTimezoneMinute},
   };
   for (const Alias& a : kAliases) {
     if (s == a.name) return a.unit;
@@ -153,19 +216,28 @@ Result<int64_t> trunc_timestamp(Unit u, int64_t micros, SV unit_text, SV kind) {
   // Centuries and millennia count from year 1 (and -1 before it), as PostgreSQL.
   int32_t y = f.date.year;
   switch (u) {
-    case Unit::kMicroseconds: return micros;
-    case Unit::kMilliseconds: return micros - types::floor_mod(micros, 1000);
-    case Unit::kSecond: return micros - types::floor_mod(micros, kMicrosPerSecond);
-    case Unit::kMinute: return micros - types::floor_mod(micros, kMicrosPerMinute);
-    case Unit::kHour: return micros - types::floor_mod(micros, kMicrosPerHour);
-    case Unit::kDay: return micros_of(f.days, 0);
+    case Unit::kMicroseconds:
+      return micros;
+    case Unit::kMilliseconds:
+      return micros - types::floor_mod(micros, 1000);
+    case Unit::kSecond:
+      return micros - types::floor_mod(micros, kMicrosPerSecond);
+    case Unit::kMinute:
+      return micros - types::floor_mod(micros, kMicrosPerMinute);
+    case Unit::kHour:
+      return micros - types::floor_mod(micros, kMicrosPerHour);
+    case Unit::kDay:
+      return micros_of(f.days, 0);
     case Unit::kWeek: {
       int32_t isodow = static_cast<int32_t>(types::floor_mod(f.days + 3, 7));  // Monday 0
       return micros_of(f.days - isodow, 0);
     }
-    case Unit::kMonth: return at_date(y, f.date.month, 1);
-    case Unit::kQuarter: return at_date(y, (f.date.month - 1) / 3 * 3 + 1, 1);
-    case Unit::kYear: return at_date(y, 1, 1);
+    case Unit::kMonth:
+      return at_date(y, f.date.month, 1);
+    case Unit::kQuarter:
+      return at_date(y, (f.date.month - 1) / 3 * 3 + 1, 1);
+    case Unit::kYear:
+      return at_date(y, 1, 1);
     case Unit::kDecade: {
       int32_t d = y > 0 ? y / 10 * 10 : -((8 - (y - 1)) / 10) * 10;
       return at_date(d, 1, 1);
@@ -178,7 +250,8 @@ Result<int64_t> trunc_timestamp(Unit u, int64_t micros, SV unit_text, SV kind) {
       int32_t m = y > 0 ? ((y + 999) / 1000) * 1000 - 999 : -((999 - (y - 1)) / 1000) * 1000 + 1;
       return at_date(m, 1, 1);
     }
-    default: return unit_not_supported(kind, unit_text);
+    default:
+      return unit_not_supported(kind, unit_text);
   }
 }
 
@@ -186,12 +259,24 @@ Result<Interval> trunc_interval(Unit u, const Interval& iv, SV unit_text) {
   Interval r;
   int64_t t = iv.micros;
   switch (u) {
-    case Unit::kMillennium: r.months = iv.months / 12000 * 12000; return r;
-    case Unit::kCentury: r.months = iv.months / 1200 * 1200; return r;
-    case Unit::kDecade: r.months = iv.months / 120 * 120; return r;
-    case Unit::kYear: r.months = iv.months / 12 * 12; return r;
-    case Unit::kQuarter: r.months = iv.months / 3 * 3; return r;
-    case Unit::kMonth: r.months = iv.months; return r;
+    case Unit::kMillennium:
+      r.months = iv.months / 12000 * 12000;
+      return r;
+    case Unit::kCentury:
+      r.months = iv.months / 1200 * 1200;
+      return r;
+    case Unit::kDecade:
+      r.months = iv.months / 120 * 120;
+      return r;
+    case Unit::kYear:
+      r.months = iv.months / 12 * 12;
+      return r;
+    case Unit::kQuarter:
+      r.months = iv.months / 3 * 3;
+      return r;
+    case Unit::kMonth:
+      r.months = iv.months;
+      return r;
     case Unit::kDay:
       r.months = iv.months;
       r.days = iv.days;
@@ -201,9 +286,9 @@ Result<Interval> trunc_interval(Unit u, const Interval& iv, SV unit_text) {
     case Unit::kSecond:
     case Unit::kMilliseconds:
     case Unit::kMicroseconds: {
-      int64_t unit = u == Unit::kHour     ? kMicrosPerHour
-                     : u == Unit::kMinute ? kMicrosPerMinute
-                     : u == Unit::kSecond ? kMicrosPerSecond
+      int64_t unit = u == Unit::kHour           ? kMicrosPerHour
+                     : u == Unit::kMinute       ? kMicrosPerMinute
+                     : u == Unit::kSecond       ? kMicrosPerSecond
                      : u == Unit::kMilliseconds ? 1000
                                                 : 1;
       r.months = iv.months;
@@ -211,8 +296,10 @@ Result<Interval> trunc_interval(Unit u, const Interval& iv, SV unit_text) {
       r.micros = t / unit * unit;
       return r;
     }
-    case Unit::kWeek: return Status::sql("0A000", "unit \"week\" not supported for type interval");
-    default: return unit_not_supported("interval", unit_text);
+    case Unit::kWeek:
+      return Status::sql("0A000", "unit \"week\" not supported for type interval");
+    default:
+      return unit_not_supported("interval", unit_text);
   }
 }
 
@@ -226,23 +313,35 @@ Result<Decimal> extract_timestamp(Unit u, int64_t micros, SV unit_text, SV kind,
   Fields f = fields_of(micros);
   int32_t y = f.date.year;
   int64_t sec_micros = static_cast<int64_t>(f.time.second) * kMicrosPerSecond + f.time.micros;
-  if (is_date && (u == Unit::kMicroseconds || u == Unit::kMilliseconds || u == Unit::kSecond ||
-                  u == Unit::kMinute || u == Unit::kHour)) {
+  if (is_date && (u == Unit::kMicroseconds || u == Unit::kMilliseconds || u == Unit::kSecond || u == Unit::kMinute ||
+                  u == Unit::kHour)) {
     return unit_not_supported(kind, unit_text);
   }
   switch (u) {
-    case Unit::kMicroseconds: return dec(sec_micros);
-    case Unit::kMilliseconds: return dec(sec_micros, 3);
-    case Unit::kSecond: return dec(sec_micros, 6);
-    case Unit::kMinute: return dec(f.time.minute);
-    case Unit::kHour: return dec(f.time.hour);
-    case Unit::kDay: return dec(f.date.day);
-    case Unit::kMonth: return dec(f.date.month);
-    case Unit::kQuarter: return dec((f.date.month - 1) / 3 + 1);
-    case Unit::kYear: return dec(y > 0 ? y : y - 1);
-    case Unit::kDecade: return dec(y >= 0 ? y / 10 : -((8 - (y - 1)) / 10));
-    case Unit::kCentury: return dec(y > 0 ? (y + 99) / 100 : -((99 - (y - 1)) / 100));
-    case Unit::kMillennium: return dec(y > 0 ? (y + 999) / 1000 : -((999 - (y - 1)) / 1000));
+    case Unit::kMicroseconds:
+      return dec(sec_micros);
+    case Unit::kMilliseconds:
+      return dec(sec_micros, 3);
+    case Unit::kSecond:
+      return dec(sec_micros, 6);
+    case Unit::kMinute:
+      return dec(f.time.minute);
+    case Unit::kHour:
+      return dec(f.time.hour);
+    case Unit::kDay:
+      return dec(f.date.day);
+    case Unit::kMonth:
+      return dec(f.date.month);
+    case Unit::kQuarter:
+      return dec((f.date.month - 1) / 3 + 1);
+    case Unit::kYear:
+      return dec(y > 0 ? y : y - 1);
+    case Unit::kDecade:
+      return dec(y >= 0 ? y / 10 : -((8 - (y - 1)) / 10));
+    case Unit::kCentury:
+      return dec(y > 0 ? (y + 99) / 100 : -((99 - (y - 1)) / 100));
+    case Unit::kMillennium:
+      return dec(y > 0 ? (y + 999) / 1000 : -((999 - (y - 1)) / 1000));
     case Unit::kWeek: {
       int32_t iy, w;
       iso_week(f.days, &iy, &w);
@@ -253,12 +352,14 @@ Result<Decimal> extract_timestamp(Unit u, int64_t micros, SV unit_text, SV kind,
       iso_week(f.days, &iy, &w);
       return dec(iy > 0 ? iy : iy - 1);
     }
-    case Unit::kDow: return dec(day_of_week(f.days));
+    case Unit::kDow:
+      return dec(day_of_week(f.days));
     case Unit::kIsoDow: {
       int32_t d = day_of_week(f.days);
       return dec(d == 0 ? 7 : d);
     }
-    case Unit::kDoy: return dec(day_of_year(f));
+    case Unit::kDoy:
+      return dec(day_of_year(f));
     case Unit::kEpoch:
       if (is_date) return dec(static_cast<int64_t>(f.days) * 86400);
       return dec(micros, 6);
@@ -281,31 +382,50 @@ Result<Decimal> extract_time(Unit u, int64_t micros, SV unit_text) {
   CivilTime t = types::civil_time_from_micros(micros);
   int64_t sec_micros = static_cast<int64_t>(t.second) * kMicrosPerSecond + t.micros;
   switch (u) {
-    case Unit::kMicroseconds: return dec(sec_micros);
-    case Unit::kMilliseconds: return dec(sec_micros, 3);
-    case Unit::kSecond: return dec(sec_micros, 6);
-    case Unit::kMinute: return dec(t.minute);
-    case Unit::kHour: return dec(t.hour);
-    case Unit::kEpoch: return dec(micros, 6);
-    default: return unit_not_supported("time without time zone", unit_text);
+    case Unit::kMicroseconds:
+      return dec(sec_micros);
+    case Unit::kMilliseconds:
+      return dec(sec_micros, 3);
+    case Unit::kSecond:
+      return dec(sec_micros, 6);
+    case Unit::kMinute:
+      return dec(t.minute);
+    case Unit::kHour:
+      return dec(t.hour);
+    case Unit::kEpoch:
+      return dec(micros, 6);
+    default:
+      return unit_not_supported("time without time zone", unit_text);
   }
 }
 
 Result<Decimal> extract_interval(Unit u, const Interval& iv, SV unit_text) {
   int64_t sec_micros = iv.micros % kMicrosPerMinute;
   switch (u) {
-    case Unit::kMicroseconds: return dec(sec_micros);
-    case Unit::kMilliseconds: return dec(sec_micros, 3);
-    case Unit::kSecond: return dec(sec_micros, 6);
-    case Unit::kMinute: return dec(iv.micros % kMicrosPerHour / kMicrosPerMinute);
-    case Unit::kHour: return dec(iv.micros / kMicrosPerHour);
-    case Unit::kDay: return dec(iv.days);
-    case Unit::kMonth: return dec(iv.months % 12);
-    case Unit::kQuarter: return dec((iv.months % 12) / 3 + 1);
-    case Unit::kYear: return dec(iv.months / 12);
-    case Unit::kDecade: return dec(iv.months / 120);
-    case Unit::kCentury: return dec(iv.months / 1200);
-    case Unit::kMillennium: return dec(iv.months / 12000);
+    case Unit::kMicroseconds:
+      return dec(sec_micros);
+    case Unit::kMilliseconds:
+      return dec(sec_micros, 3);
+    case Unit::kSecond:
+      return dec(sec_micros, 6);
+    case Unit::kMinute:
+      return dec(iv.micros % kMicrosPerHour / kMicrosPerMinute);
+    case Unit::kHour:
+      return dec(iv.micros / kMicrosPerHour);
+    case Unit::kDay:
+      return dec(iv.days);
+    case Unit::kMonth:
+      return dec(iv.months % 12);
+    case Unit::kQuarter:
+      return dec((iv.months % 12) / 3 + 1);
+    case Unit::kYear:
+      return dec(iv.months / 12);
+    case Unit::kDecade:
+      return dec(iv.months / 120);
+    case Unit::kCentury:
+      return dec(iv.months / 1200);
+    case Unit::kMillennium:
+      return dec(iv.months / 12000);
     case Unit::kEpoch: {
       // 365.25-day years, 30-day months, 24-hour days.
       __int128 v = static_cast<__int128>(iv.months / 12) * 31557600 * kMicrosPerSecond +
@@ -313,7 +433,8 @@ Result<Decimal> extract_interval(Unit u, const Interval& iv, SV unit_text) {
                    static_cast<__int128>(iv.days) * kMicrosPerDay + iv.micros;
       return Decimal{v, 6};
     }
-    default: return unit_not_supported("interval", unit_text);
+    default:
+      return unit_not_supported("interval", unit_text);
   }
 }
 
@@ -435,9 +556,8 @@ Result<int64_t> zone_offset(SV zone) {
 
 template <class F>
 void add_rows(FunctionRegistry& r, const char* name, std::vector<Type> args, Type ret, F f) {
-  add_fn(r, name, std::move(args), ret, [f](const FunctionContext& ctx, const Args& a, size_t n, Vector& out) {
-    return f(ctx, a, n, out);
-  });
+  add_fn(r, name, std::move(args), ret,
+         [f](const FunctionContext& ctx, const Args& a, size_t n, Vector& out) { return f(ctx, a, n, out); });
 }
 
 const Type kDate = Type::date();
@@ -485,15 +605,16 @@ void register_operators(FunctionRegistry& r) {
   });
   // date +/- interval -> timestamp (PostgreSQL's date_pl_interval / date_mi_interval).
   for (int sign : {1, -1}) {
-    add_fn(r, sign > 0 ? "+" : "-", {kDate, kIv}, kTs, [sign](const FunctionContext&, const Args& a, size_t n, Vector& out) {
-      const int32_t* d = a[0]->data<int32_t>();
-      const Interval* iv = a[1]->data<Interval>();
-      return map_rows<int64_t>(a, n, out, [&](size_t i) -> Result<int64_t> {
-        STRATA_ASSIGN_OR_RETURN(int64_t v,
-                                types::timestamp_add_interval(micros_of(d[i], 0), sign > 0 ? iv[i] : negate(iv[i])));
-        return check_ts(v);
-      });
-    });
+    add_fn(r, sign > 0 ? "+" : "-", {kDate, kIv}, kTs,
+           [sign](const FunctionContext&, const Args& a, size_t n, Vector& out) {
+             const int32_t* d = a[0]->data<int32_t>();
+             const Interval* iv = a[1]->data<Interval>();
+             return map_rows<int64_t>(a, n, out, [&](size_t i) -> Result<int64_t> {
+               STRATA_ASSIGN_OR_RETURN(
+                   int64_t v, types::timestamp_add_interval(micros_of(d[i], 0), sign > 0 ? iv[i] : negate(iv[i])));
+               return check_ts(v);
+             });
+           });
   }
   add_fn(r, "+", {kIv, kDate}, kTs, [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
     const Interval* iv = a[0]->data<Interval>();
@@ -621,8 +742,7 @@ void register_datetime_functions(FunctionRegistry& r) {
       int64_t* z = out.data<int64_t>();
       for (size_t i = 0; i < n; ++i) {
         if (which == "clock_timestamp") {
-          v = std::chrono::duration_cast<std::chrono::microseconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
+          v = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
                   .count();
         }
         z[i] = v;
@@ -670,19 +790,18 @@ void register_datetime_functions(FunctionRegistry& r) {
       bool is_date = ty == kDate;
       bool is_tz = ty == kTsTz;
       SV kind = is_date ? "date" : is_tz ? "timestamp with time zone" : "timestamp without time zone";
-      add_fn(r, name, {kText, ty}, ret,
-             [=](const FunctionContext&, const Args& a, size_t n, Vector& out) -> Status {
-               const SV* unit = a[0]->data<SV>();
-               UnitCache units;
-               for (size_t i = 0; i < n; ++i) {
-                 if (row_has_null(a, i)) continue;
-                 int64_t micros = is_date ? micros_of(a[1]->data<int32_t>()[i], 0) : a[1]->data<int64_t>()[i];
-                 STRATA_ASSIGN_OR_RETURN(Unit u, units.get(unit[i], kind));
-                 STRATA_ASSIGN_OR_RETURN(Decimal d, extract_timestamp(u, micros, unit[i], kind, is_date, is_tz));
-                 emit(out, i, d);
-               }
-               return Status::ok_status();
-             });
+      add_fn(r, name, {kText, ty}, ret, [=](const FunctionContext&, const Args& a, size_t n, Vector& out) -> Status {
+        const SV* unit = a[0]->data<SV>();
+        UnitCache units;
+        for (size_t i = 0; i < n; ++i) {
+          if (row_has_null(a, i)) continue;
+          int64_t micros = is_date ? micros_of(a[1]->data<int32_t>()[i], 0) : a[1]->data<int64_t>()[i];
+          STRATA_ASSIGN_OR_RETURN(Unit u, units.get(unit[i], kind));
+          STRATA_ASSIGN_OR_RETURN(Decimal d, extract_timestamp(u, micros, unit[i], kind, is_date, is_tz));
+          emit(out, i, d);
+        }
+        return Status::ok_status();
+      });
     }
     add_fn(r, name, {kText, kTime}, ret, [=](const FunctionContext&, const Args& a, size_t n, Vector& out) -> Status {
       const SV* unit = a[0]->data<SV>();
@@ -741,18 +860,18 @@ void register_datetime_functions(FunctionRegistry& r) {
     });
   });
   auto time_of = [](int32_t h, int32_t mi, double sec) -> Result<int64_t> {
-    if (h < 0 || h > 24 || mi < 0 || mi > 59 || !(sec >= 0 && sec <= 60) ||
-        (h == 24 && (mi != 0 || sec != 0))) {
+    if (h < 0 || h > 24 || mi < 0 || mi > 59 || !(sec >= 0 && sec <= 60) || (h == 24 && (mi != 0 || sec != 0))) {
       return Status::sql("22008", fmt::format("time field value out of range: {}:{:02}:{:02}", h, mi, sec));
     }
     return (static_cast<int64_t>(h) * 60 + mi) * kMicrosPerMinute + static_cast<int64_t>(std::rint(sec * 1e6));
   };
-  add_fn(r, "make_time", {kI4, kI4, kF8}, kTime, [time_of](const FunctionContext&, const Args& a, size_t n, Vector& out) {
-    const int32_t* h = a[0]->data<int32_t>();
-    const int32_t* mi = a[1]->data<int32_t>();
-    const double* s = a[2]->data<double>();
-    return map_rows<int64_t>(a, n, out, [&](size_t i) { return time_of(h[i], mi[i], s[i]); });
-  });
+  add_fn(r, "make_time", {kI4, kI4, kF8}, kTime,
+         [time_of](const FunctionContext&, const Args& a, size_t n, Vector& out) {
+           const int32_t* h = a[0]->data<int32_t>();
+           const int32_t* mi = a[1]->data<int32_t>();
+           const double* s = a[2]->data<double>();
+           return map_rows<int64_t>(a, n, out, [&](size_t i) { return time_of(h[i], mi[i], s[i]); });
+         });
   for (const Type& ts : {kTs, kTsTz}) {
     add_fn(r, ts == kTs ? "make_timestamp" : "make_timestamptz", {kI4, kI4, kI4, kI4, kI4, kF8}, ts,
            [time_of](const FunctionContext&, const Args& a, size_t n, Vector& out) {
@@ -762,8 +881,8 @@ void register_datetime_functions(FunctionRegistry& r) {
                if (y == 0 || m < 1 || m > 12 || d < 1 || d > types::days_in_month(year, m)) {
                  return Status::sql("22008", fmt::format("date field value out of range: {}-{:02}-{:02}", y, m, d));
                }
-               STRATA_ASSIGN_OR_RETURN(int64_t t, time_of(a[3]->data<int32_t>()[i], a[4]->data<int32_t>()[i],
-                                                           a[5]->data<double>()[i]));
+               STRATA_ASSIGN_OR_RETURN(
+                   int64_t t, time_of(a[3]->data<int32_t>()[i], a[4]->data<int32_t>()[i], a[5]->data<double>()[i]));
                return check_ts(micros_of(types::days_from_civil(year, m, d), t));
              });
            });

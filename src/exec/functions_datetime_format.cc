@@ -3,12 +3,12 @@
 // patterns (YYYY, MM, DD, HH24, HH12, MI, SS, MS, US, Mon, Month, Day, Dy, AM/PM, D,
 // ID, DDD, WW, IW, IYYY, J, Q, CC, TZ, OF, FM prefix, TH suffix, "quoted" text).
 // The format string is tokenized once per batch while it repeats.
+#include <fmt/format.h>
+
 #include <array>
 #include <cstdio>
 #include <cstring>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "exec/functions_datetime_internal.h"
 
@@ -19,16 +19,59 @@ namespace {
 using SV = std::string_view;
 
 enum class Tok : uint8_t {
-  kLiteral, kYYYY, kYCommaYYY, kYYY, kYY, kY, kIYYY, kIYY, kIY, kI, kMM, kMonth, kMon, kDD, kDDD, kIDDD, kD, kID,
-  kDay, kDy, kHH24, kHH12, kMI, kSS, kSSSS, kMS, kUS, kAM, kAMDots, kPM, kPMDots, kAD, kADDots, kBC, kBCDots, kWW,
-  kW, kIW, kCC, kJ, kQ, kTZ, kTZH, kTZM, kOF, kRM,
+  kLiteral,
+  kYYYY,
+  kYCommaYYY,
+  kYYY,
+  kYY,
+  kY,
+  kIYYY,
+  kIYY,
+  kIY,
+  kI,
+  kMM,
+  kMonth,
+  kMon,
+  kDD,
+  kDDD,
+  kIDDD,
+  kD,
+  kID,
+  kDay,
+  kDy,
+  kHH24,
+  kHH12,
+  kMI,
+  kSS,
+  kSSSS,
+  kMS,
+  kUS,
+  kAM,
+  kAMDots,
+  kPM,
+  kPMDots,
+  kAD,
+  kADDots,
+  kBC,
+  kBCDots,
+  kWW,
+  kW,
+  kIW,
+  kCC,
+  kJ,
+  kQ,
+  kTZ,
+  kTZH,
+  kTZM,
+  kOF,
+  kRM,
 };
 
 enum class Case : uint8_t { kUpper, kCapital, kLower };
 
 struct Token {
   Tok tok = Tok::kLiteral;
-  std::string literal;  // for kLiteral
+  std::string literal;     // for kLiteral
   bool fill_mode = false;  // FM: no padding
   bool ordinal = false;    // TH/th suffix
   bool ordinal_upper = false;
@@ -42,22 +85,53 @@ struct Keyword {
 };
 // Longest first where one is a prefix of another.
 constexpr Keyword kKeywords[] = {
-    {"A.D.", Tok::kADDots, true}, {"A.M.", Tok::kAMDots, true}, {"AD", Tok::kAD, true},
-    {"AM", Tok::kAM, true},       {"B.C.", Tok::kBCDots, true}, {"BC", Tok::kBC, true},
-    {"CC", Tok::kCC, false},      {"DAY", Tok::kDay, true},     {"DDD", Tok::kDDD, false},
-    {"DD", Tok::kDD, false},      {"DY", Tok::kDy, true},       {"D", Tok::kD, false},
-    {"HH24", Tok::kHH24, false},  {"HH12", Tok::kHH12, false},  {"HH", Tok::kHH12, false},
-    {"IDDD", Tok::kIDDD, false},  {"ID", Tok::kID, false},      {"IW", Tok::kIW, false},
-    {"IYYY", Tok::kIYYY, false},  {"IYY", Tok::kIYY, false},    {"IY", Tok::kIY, false},
-    {"I", Tok::kI, false},        {"J", Tok::kJ, false},        {"MI", Tok::kMI, false},
-    {"MM", Tok::kMM, false},      {"MONTH", Tok::kMonth, true}, {"MON", Tok::kMon, true},
-    {"MS", Tok::kMS, false},      {"OF", Tok::kOF, false},      {"P.M.", Tok::kPMDots, true},
-    {"PM", Tok::kPM, true},       {"Q", Tok::kQ, false},        {"RM", Tok::kRM, true},
-    {"SSSSS", Tok::kSSSS, false}, {"SSSS", Tok::kSSSS, false},  {"SS", Tok::kSS, false},
-    {"TZH", Tok::kTZH, false},    {"TZM", Tok::kTZM, false},    {"TZ", Tok::kTZ, true},
-    {"US", Tok::kUS, false},      {"WW", Tok::kWW, false},      {"W", Tok::kW, false},
-    {"Y,YYY", Tok::kYCommaYYY, false}, {"YYYY", Tok::kYYYY, false}, {"YYY", Tok::kYYY, false},
-    {"YY", Tok::kYY, false},      {"Y", Tok::kY, false},
+    {"A.D.", Tok::kADDots, true},
+    {"A.M.", Tok::kAMDots, true},
+    {"AD", Tok::kAD, true},
+    {"AM", Tok::kAM, true},
+    {"B.C.", Tok::kBCDots, true},
+    {"BC", Tok::kBC, true},
+    {"CC", Tok::kCC, false},
+    {"DAY", Tok::kDay, true},
+    {"DDD", Tok::kDDD, false},
+    {"DD", Tok::kDD, false},
+    {"DY", Tok::kDy, true},
+    {"D", Tok::kD, false},
+    {"HH24", Tok::kHH24, false},
+    {"HH12", Tok::kHH12, false},
+    {"HH", Tok::kHH12, false},
+    {"IDDD", Tok::kIDDD, false},
+    {"ID", Tok::kID, false},
+    {"IW", Tok::kIW, false},
+    {"IYYY", Tok::kIYYY, false},
+    {"IYY", Tok::kIYY, false},
+    {"IY", Tok::kIY, false},
+    {"I", Tok::kI, false},
+    {"J", Tok::kJ, false},
+    {"MI", Tok::kMI, false},
+    {"MM", Tok::kMM, false},
+    {"MONTH", Tok::kMonth, true},
+    {"MON", Tok::kMon, true},
+    {"MS", Tok::kMS, false},
+    {"OF", Tok::kOF, false},
+    {"P.M.", Tok::kPMDots, true},
+    {"PM", Tok::kPM, true},
+    {"Q", Tok::kQ, false},
+    {"RM", Tok::kRM, true},
+    {"SSSSS", Tok::kSSSS, false},
+    {"SSSS", Tok::kSSSS, false},
+    {"SS", Tok::kSS, false},
+    {"TZH", Tok::kTZH, false},
+    {"TZM", Tok::kTZM, false},
+    {"TZ", Tok::kTZ, true},
+    {"US", Tok::kUS, false},
+    {"WW", Tok::kWW, false},
+    {"W", Tok::kW, false},
+    {"Y,YYY", Tok::kYCommaYYY, false},
+    {"YYYY", Tok::kYYYY, false},
+    {"YYY", Tok::kYYY, false},
+    {"YY", Tok::kYY, false},
+    {"Y", Tok::kY, false},
 };
 
 char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
@@ -142,7 +216,8 @@ constexpr std::array<const char*, 12> kMonths = {"January", "February", "March",
                                                  "July",    "August",   "September", "October", "November", "December"};
 constexpr std::array<const char*, 7> kDays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                               "Thursday", "Friday", "Saturday"};
-constexpr std::array<const char*, 12> kRoman = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"};
+constexpr std::array<const char*, 12> kRoman = {"I",   "II",   "III", "IV", "V",  "VI",
+                                                "VII", "VIII", "IX",  "X",  "XI", "XII"};
 
 std::string apply_case(SV name, Case c) {
   std::string s(name);
@@ -160,10 +235,14 @@ const char* ordinal_suffix(int64_t v) {
   int64_t a = v < 0 ? -v : v;
   if (a % 100 >= 11 && a % 100 <= 13) return "th";
   switch (a % 10) {
-    case 1: return "st";
-    case 2: return "nd";
-    case 3: return "rd";
-    default: return "th";
+    case 1:
+      return "st";
+    case 2:
+      return "nd";
+    case 3:
+      return "rd";
+    default:
+      return "th";
   }
 }
 
@@ -210,14 +289,24 @@ std::string to_char(const std::vector<Token>& tokens, const CharFields& f) {
   if (!f.is_interval) cal = fields_of(micros_of(f.days_since_epoch, 0));
   for (const Token& t : tokens) {
     switch (t.tok) {
-      case Tok::kLiteral: out += t.literal; break;
-      case Tok::kYYYY: append_number(out, t, year, 4); break;
+      case Tok::kLiteral:
+        out += t.literal;
+        break;
+      case Tok::kYYYY:
+        append_number(out, t, year, 4);
+        break;
       case Tok::kYCommaYYY:
         out += fmt::format("{},{:03}", year / 1000, year % 1000);
         break;
-      case Tok::kYYY: append_number(out, t, year % 1000, 3); break;
-      case Tok::kYY: append_number(out, t, year % 100, 2); break;
-      case Tok::kY: append_number(out, t, year % 10, 1); break;
+      case Tok::kYYY:
+        append_number(out, t, year % 1000, 3);
+        break;
+      case Tok::kYY:
+        append_number(out, t, year % 100, 2);
+        break;
+      case Tok::kY:
+        append_number(out, t, year % 10, 1);
+        break;
       case Tok::kIYYY:
       case Tok::kIYY:
       case Tok::kIY:
@@ -229,18 +318,25 @@ std::string to_char(const std::vector<Token>& tokens, const CharFields& f) {
         append_number(out, t, width == 4 ? iy : iy % mod, width);
         break;
       }
-      case Tok::kMM: append_number(out, t, f.month, 2); break;
+      case Tok::kMM:
+        append_number(out, t, f.month, 2);
+        break;
       case Tok::kMonth:
         if (f.month >= 1 && f.month <= 12) append_name(out, t, kMonths[static_cast<size_t>(f.month - 1)], 9);
         break;
       case Tok::kMon:
-        if (f.month >= 1 && f.month <= 12) append_name(out, t, SV(kMonths[static_cast<size_t>(f.month - 1)]).substr(0, 3), 3);
+        if (f.month >= 1 && f.month <= 12)
+          append_name(out, t, SV(kMonths[static_cast<size_t>(f.month - 1)]).substr(0, 3), 3);
         break;
       case Tok::kRM:
         if (f.month >= 1 && f.month <= 12) append_name(out, t, kRoman[static_cast<size_t>(f.month - 1)], 4);
         break;
-      case Tok::kDD: append_number(out, t, f.day, 2); break;
-      case Tok::kDDD: append_number(out, t, f.is_interval ? 0 : day_of_year(cal), 3); break;
+      case Tok::kDD:
+        append_number(out, t, f.day, 2);
+        break;
+      case Tok::kDDD:
+        append_number(out, t, f.is_interval ? 0 : day_of_year(cal), 3);
+        break;
       case Tok::kIDDD: {
         int32_t iy = 0, w = 0;
         iso_week(f.days_since_epoch, &iy, &w);
@@ -248,37 +344,65 @@ std::string to_char(const std::vector<Token>& tokens, const CharFields& f) {
         append_number(out, t, (w - 1) * 7 + (dow == 0 ? 7 : dow), 3);
         break;
       }
-      case Tok::kD: append_number(out, t, day_of_week(f.days_since_epoch) + 1, 1); break;
+      case Tok::kD:
+        append_number(out, t, day_of_week(f.days_since_epoch) + 1, 1);
+        break;
       case Tok::kID: {
         int32_t dow = day_of_week(f.days_since_epoch);
         append_number(out, t, dow == 0 ? 7 : dow, 1);
         break;
       }
-      case Tok::kDay: append_name(out, t, kDays[static_cast<size_t>(day_of_week(f.days_since_epoch))], 9); break;
+      case Tok::kDay:
+        append_name(out, t, kDays[static_cast<size_t>(day_of_week(f.days_since_epoch))], 9);
+        break;
       case Tok::kDy:
         append_name(out, t, SV(kDays[static_cast<size_t>(day_of_week(f.days_since_epoch))]).substr(0, 3), 3);
         break;
-      case Tok::kHH24: append_number(out, t, f.hour, 2); break;
+      case Tok::kHH24:
+        append_number(out, t, f.hour, 2);
+        break;
       case Tok::kHH12: {
         int64_t h = f.hour % 12;
         append_number(out, t, h == 0 ? 12 : h, 2);
         break;
       }
-      case Tok::kMI: append_number(out, t, f.minute, 2); break;
-      case Tok::kSS: append_number(out, t, f.second, 2); break;
-      case Tok::kSSSS: append_number(out, t, (f.hour * 60 + f.minute) * 60 + f.second, 1); break;
-      case Tok::kMS: append_number(out, t, f.micros / 1000, 3); break;
-      case Tok::kUS: append_number(out, t, f.micros, 6); break;
+      case Tok::kMI:
+        append_number(out, t, f.minute, 2);
+        break;
+      case Tok::kSS:
+        append_number(out, t, f.second, 2);
+        break;
+      case Tok::kSSSS:
+        append_number(out, t, (f.hour * 60 + f.minute) * 60 + f.second, 1);
+        break;
+      case Tok::kMS:
+        append_number(out, t, f.micros / 1000, 3);
+        break;
+      case Tok::kUS:
+        append_number(out, t, f.micros, 6);
+        break;
       case Tok::kAM:
-      case Tok::kPM: out += apply_case(f.hour % 24 < 12 ? "AM" : "PM", t.letter_case); break;
+      case Tok::kPM:
+        out += apply_case(f.hour % 24 < 12 ? "AM" : "PM", t.letter_case);
+        break;
       case Tok::kAMDots:
-      case Tok::kPMDots: out += apply_case(f.hour % 24 < 12 ? "A.M." : "P.M.", t.letter_case); break;
+      case Tok::kPMDots:
+        out += apply_case(f.hour % 24 < 12 ? "A.M." : "P.M.", t.letter_case);
+        break;
       case Tok::kAD:
-      case Tok::kBC: out += apply_case(bc ? "BC" : "AD", t.letter_case); break;
+      case Tok::kBC:
+        out += apply_case(bc ? "BC" : "AD", t.letter_case);
+        break;
       case Tok::kADDots:
-      case Tok::kBCDots: out += apply_case(bc ? "B.C." : "A.D.", t.letter_case); break;
-      case Tok::kWW: append_number(out, t, f.is_interval ? 0 : (day_of_year(cal) - 1) / 7 + 1, 2); break;
-      case Tok::kW: append_number(out, t, (f.day - 1) / 7 + 1, 1); break;
+      case Tok::kBCDots:
+        out += apply_case(bc ? "B.C." : "A.D.", t.letter_case);
+        break;
+      case Tok::kWW:
+        append_number(out, t, f.is_interval ? 0 : (day_of_year(cal) - 1) / 7 + 1, 2);
+        break;
+      case Tok::kW:
+        append_number(out, t, (f.day - 1) / 7 + 1, 1);
+        break;
       case Tok::kIW: {
         int32_t iy = 0, w = 0;
         iso_week(f.days_since_epoch, &iy, &w);
@@ -290,8 +414,12 @@ std::string to_char(const std::vector<Token>& tokens, const CharFields& f) {
         append_number(out, t, cc, 2);
         break;
       }
-      case Tok::kJ: append_number(out, t, int64_t{f.days_since_epoch} + 2440588, 1); break;
-      case Tok::kQ: append_number(out, t, (f.month - 1) / 3 + 1, 1); break;
+      case Tok::kJ:
+        append_number(out, t, int64_t{f.days_since_epoch} + 2440588, 1);
+        break;
+      case Tok::kQ:
+        append_number(out, t, (f.month - 1) / 3 + 1, 1);
+        break;
       case Tok::kTZ:
         if (f.has_tz) out += apply_case("UTC", t.letter_case);
         break;
@@ -375,7 +503,6 @@ struct Parsed {
 Status bad_value(SV input, SV field) {
   return Status::sql("22007", fmt::format("invalid value \"{}\" for \"{}\"", input, field));
 }
-
 
 Result<Parsed> parse_with(const std::vector<Token>& tokens, SV in) {
   Parsed p;
@@ -531,8 +658,7 @@ Result<Parsed> parse_with(const std::vector<Token>& tokens, SV in) {
       case Tok::kHH12: {
         STRATA_ASSIGN_OR_RETURN(int64_t v, read_number(2, t.tok == Tok::kHH24 ? "HH24" : "HH12"));
         if (t.tok == Tok::kHH12 && (v < 1 || v > 12)) {
-          return Status::sql("22008",
-                             fmt::format("hour \"{}\" is invalid for the 12-hour clock", v));
+          return Status::sql("22008", fmt::format("hour \"{}\" is invalid for the 12-hour clock", v));
         }
         p.hour = v;
         break;
@@ -599,7 +725,8 @@ Result<Parsed> parse_with(const std::vector<Token>& tokens, SV in) {
       case Tok::kTZM:
       case Tok::kOF:
         return Status::sql("0A000", "formatting field \"TZ\" is only supported in to_char");
-      case Tok::kLiteral: break;
+      case Tok::kLiteral:
+        break;
     }
   }
   return p;
@@ -654,15 +781,16 @@ void register_datetime_format_functions(FunctionRegistry& r) {
       });
     });
   }
-  add_fn(r, "to_char", {Type::interval(), text}, text, [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
-    const Interval* iv = a[0]->data<Interval>();
-    const SV* f = a[1]->data<SV>();
-    FormatCache cache;
-    return map_strings(a, n, out, [&](size_t i, std::string& s) {
-      s = to_char(cache.get(f[i]), char_fields_of_interval(iv[i]));
-      return Status::ok_status();
-    });
-  });
+  add_fn(r, "to_char", {Type::interval(), text}, text,
+         [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
+           const Interval* iv = a[0]->data<Interval>();
+           const SV* f = a[1]->data<SV>();
+           FormatCache cache;
+           return map_strings(a, n, out, [&](size_t i, std::string& s) {
+             s = to_char(cache.get(f[i]), char_fields_of_interval(iv[i]));
+             return Status::ok_status();
+           });
+         });
   for (int date_only = 0; date_only < 2; ++date_only) {
     Type ret = date_only ? Type::date() : Type::timestamptz();
     add_fn(r, date_only ? "to_date" : "to_timestamp", {text, text}, ret,

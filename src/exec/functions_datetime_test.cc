@@ -76,15 +76,15 @@ TEST(DatetimeFunctions, Extract) {
   EXPECT_EQ(eval("extract", {lit("doy"), date("2024-12-31")}), "366");
   EXPECT_EQ(eval("extract", {lit("year"), iv("26 months")}), "2");
   EXPECT_EQ(eval("extract", {lit("month"), iv("-26 months")}), "-2");
-  EXPECT_EQ(eval("extract", {lit("hour"), date("2024-01-01")}), "ERROR 0A000: unit \"hour\" not supported for type date");
+  EXPECT_EQ(eval("extract", {lit("hour"), date("2024-01-01")}),
+            "ERROR 0A000: unit \"hour\" not supported for type date");
 }
 
 TEST(DatetimeFunctions, ConstructorsAndMisc) {
   EXPECT_EQ(eval("age", {ts("2024-03-05"), ts("2023-01-31 10:00")}), "1 year 1 mon 4 days 14:00:00");
   EXPECT_EQ(eval("age", {ts("2023-01-31"), ts("2024-03-05")}), "-1 years -1 mons -5 days");
   EXPECT_EQ(eval("make_date", {i4(2024), i4(2), i4(29)}), "2024-02-29");
-  EXPECT_EQ(eval("make_date", {i4(2023), i4(2), i4(29)}),
-            "ERROR 22008: date field value out of range: 2023-02-29");
+  EXPECT_EQ(eval("make_date", {i4(2023), i4(2), i4(29)}), "ERROR 22008: date field value out of range: 2023-02-29");
   EXPECT_EQ(eval("make_timestamp", {i4(2024), i4(2), i4(29), i4(12), i4(30), num("15.5")}), "2024-02-29 12:30:15.5");
   EXPECT_EQ(eval("make_interval", {i4(1), i4(2), i4(0), i4(3), i4(4), i4(5), num("6.5")}),
             "1 year 2 mons 3 days 04:05:06.5");
@@ -124,8 +124,7 @@ TEST(DatetimeFunctions, Formatting) {
   EXPECT_EQ(eval("to_char", {date("2024-03-05"), lit("DD/MM/YYYY")}), "05/03/2024");
   EXPECT_EQ(eval("to_char", {ts("2024-03-05 00:07:09"), lit("HH12 FMHH12 SSSS")}), "12 12 429");
   EXPECT_EQ(eval("to_char", {ts("2024-03-05"), lit("FMDD FMMM DDth")}), "5 3 05th");
-  EXPECT_EQ(eval("to_timestamp", {lit("2024-03-05 14:07:09"), lit("YYYY-MM-DD HH24:MI:SS")}),
-            "2024-03-05 14:07:09+00");
+  EXPECT_EQ(eval("to_timestamp", {lit("2024-03-05 14:07:09"), lit("YYYY-MM-DD HH24:MI:SS")}), "2024-03-05 14:07:09+00");
   EXPECT_EQ(eval("to_date", {lit("05 Mar 2024"), lit("DD Mon YYYY")}), "2024-03-05");
   EXPECT_EQ(eval("to_timestamp", {lit("20240305"), lit("YYYYMMDD")}), "2024-03-05 00:00:00+00");
   EXPECT_EQ(eval("to_timestamp", {lit("2024-3-5 2:07 PM"), lit("YYYY-MM-DD HH:MI AM")}), "2024-03-05 14:07:00+00");

@@ -157,15 +157,16 @@ void register_jsonb_functions(FunctionRegistry& r) {
   }
 
   for (int reversed = 0; reversed < 2; ++reversed) {
-    add_fn(r, reversed ? "<@" : "@>", {j, j}, b, [reversed](const FunctionContext&, const Args& a, size_t n, Vector& out) {
-      uint8_t* z = out.data<uint8_t>();
-      return each_row(a, n, [&](size_t i) -> Status {
-        STRATA_ASSIGN_OR_RETURN(JsonValue x, parse_row(*a[0], i));
-        STRATA_ASSIGN_OR_RETURN(JsonValue y, parse_row(*a[1], i));
-        z[i] = reversed ? types::jsonb_contains(y, x) : types::jsonb_contains(x, y);
-        return Status::ok_status();
-      });
-    });
+    add_fn(r, reversed ? "<@" : "@>", {j, j}, b,
+           [reversed](const FunctionContext&, const Args& a, size_t n, Vector& out) {
+             uint8_t* z = out.data<uint8_t>();
+             return each_row(a, n, [&](size_t i) -> Status {
+               STRATA_ASSIGN_OR_RETURN(JsonValue x, parse_row(*a[0], i));
+               STRATA_ASSIGN_OR_RETURN(JsonValue y, parse_row(*a[1], i));
+               z[i] = reversed ? types::jsonb_contains(y, x) : types::jsonb_contains(x, y);
+               return Status::ok_status();
+             });
+           });
   }
   for (int ne = 0; ne < 2; ++ne) {
     add_fn(r, ne ? "<>" : "=", {j, j}, b, [ne](const FunctionContext&, const Args& a, size_t n, Vector& out) {

@@ -55,12 +55,12 @@ TEST(Jsonb, Functions) {
   EXPECT_EQ(eval("jsonb_typeof", {jb(R"({"a":1})")}), "object");
   EXPECT_EQ(eval("jsonb_array_length", {jb("[1,2]")}), "2");
   EXPECT_EQ(eval("jsonb_array_length", {jb("{}")}), "ERROR 22023: cannot get array length of a non-array");
-  EXPECT_EQ(eval("jsonb_build_object",
-                 {lit("a"), i4(1), lit("b"), Value::boolean(true), lit("c"), null_of(Type::text()), lit("d"), lit("x"),
-                  lit("e"), num("1.50")}),
+  EXPECT_EQ(eval("jsonb_build_object", {lit("a"), i4(1), lit("b"), Value::boolean(true), lit("c"),
+                                        null_of(Type::text()), lit("d"), lit("x"), lit("e"), num("1.50")}),
             R"({"a": 1, "b": true, "c": null, "d": "x", "e": 1.50})");
   EXPECT_EQ(eval("jsonb_build_object", {lit("a")}), "ERROR 22023: argument list must have even number of elements");
-  EXPECT_EQ(eval("jsonb_build_object", {null_of(Type::text()), i4(1)}), "ERROR 22004: argument 1: key must not be null");
+  EXPECT_EQ(eval("jsonb_build_object", {null_of(Type::text()), i4(1)}),
+            "ERROR 22004: argument 1: key must not be null");
   EXPECT_EQ(eval("jsonb_build_object", {}), "{}");
   EXPECT_EQ(eval("jsonb_build_array", {i4(1), lit("a"), null_of(Type::text())}), R"([1, "a", null])");
   EXPECT_EQ(eval("to_jsonb", {typed("2024-01-01 10:00", Type::timestamp())}), R"("2024-01-01T10:00:00")");

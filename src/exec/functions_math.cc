@@ -311,8 +311,8 @@ Result<Decimal> numeric_power(const Decimal& base, const Decimal& exp) {
         if (fits) acc = *m;
       }
       if (fits) {
-        Result<Decimal> r = types::decimal_rescale(acc, std::min(rscale, types::kDecimalMaxDigits - std::max(
-                                                                                 1, decimal_dweight(acc) + 1)));
+        Result<Decimal> r = types::decimal_rescale(
+            acc, std::min(rscale, types::kDecimalMaxDigits - std::max(1, decimal_dweight(acc) + 1)));
         if (r.ok()) return r;
       }
     }
@@ -344,8 +344,8 @@ void register_math_functions(FunctionRegistry& r) {
 
   for (const char* name : {"ceil", "ceiling", "floor"}) {
     bool ceil = name[0] == 'c';
-    add_double_fn(r, name, ceil ? +[](double x) { return std::ceil(x); } : +[](double x) { return std::floor(x); },
-                  no_check);
+    add_double_fn(
+        r, name, ceil ? +[](double x) { return std::ceil(x); } : +[](double x) { return std::floor(x); }, no_check);
     add_fn(r, name, {num}, num, [ceil](const FunctionContext&, const Args& a, size_t n, Vector& out) {
       return map1<Decimal, Decimal>(a, n, out, [ceil](const Decimal& x, Decimal& z) {
         z = numeric_floor_ceil(x, ceil);
@@ -354,9 +354,12 @@ void register_math_functions(FunctionRegistry& r) {
     });
   }
   // round(double precision) rounds half to even (rint), round(numeric) half away from zero.
-  add_double_fn(r, "round", [](double x) { return std::nearbyint(x); }, no_check);
-  add_double_fn(r, "trunc", [](double x) { return std::trunc(x); }, no_check);
-  add_double_fn(r, "sign", [](double x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0); }, no_check);
+  add_double_fn(
+      r, "round", [](double x) { return std::nearbyint(x); }, no_check);
+  add_double_fn(
+      r, "trunc", [](double x) { return std::trunc(x); }, no_check);
+  add_double_fn(
+      r, "sign", [](double x) { return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0); }, no_check);
   add_numeric_fn(r, "round", [](const Decimal& x) { return numeric_round(x, 0); });
   add_numeric_fn(r, "trunc", [](const Decimal& x) { return numeric_trunc(x, 0); });
   add_numeric_fn(r, "sign", [](const Decimal& x) -> Result<Decimal> {
@@ -372,18 +375,24 @@ void register_math_functions(FunctionRegistry& r) {
     });
   }
 
-  add_double_fn(r, "sqrt", [](double x) { return std::sqrt(x); }, [](double x) {
-    if (x < 0) return Status::sql("2201F", "cannot take square root of a negative number");
-    return Status::ok_status();
-  });
+  add_double_fn(
+      r, "sqrt", [](double x) { return std::sqrt(x); },
+      [](double x) {
+        if (x < 0) return Status::sql("2201F", "cannot take square root of a negative number");
+        return Status::ok_status();
+      });
   add_numeric_fn(r, "sqrt", numeric_sqrt);
-  add_double_fn(r, "cbrt", [](double x) { return std::cbrt(x); }, no_check);
-  add_double_fn(r, "exp", [](double x) { return std::exp(x); }, no_check);
+  add_double_fn(
+      r, "cbrt", [](double x) { return std::cbrt(x); }, no_check);
+  add_double_fn(
+      r, "exp", [](double x) { return std::exp(x); }, no_check);
   add_numeric_fn(r, "exp", numeric_exp);
-  add_double_fn(r, "ln", [](double x) { return std::log(x); }, check_ln);
+  add_double_fn(
+      r, "ln", [](double x) { return std::log(x); }, check_ln);
   add_numeric_fn(r, "ln", numeric_ln);
   for (const char* name : {"log", "log10"}) {
-    add_double_fn(r, name, [](double x) { return std::log10(x); }, check_ln);
+    add_double_fn(
+        r, name, [](double x) { return std::log10(x); }, check_ln);
     add_numeric_fn(r, name, [](const Decimal& x) { return numeric_log(types::decimal_from_int(10), x); });
   }
   add_numeric_fn2(r, "log", numeric_log);
@@ -434,15 +443,24 @@ void register_math_functions(FunctionRegistry& r) {
     r.add_scalar(std::move(f));
   }
 
-  add_double_fn(r, "sin", [](double x) { return std::sin(x); }, no_check);
-  add_double_fn(r, "cos", [](double x) { return std::cos(x); }, no_check);
-  add_double_fn(r, "tan", [](double x) { return std::tan(x); }, no_check);
-  add_double_fn(r, "cot", [](double x) { return 1.0 / std::tan(x); }, no_check);
-  add_double_fn(r, "asin", [](double x) { return std::asin(x); }, check_unit_range);
-  add_double_fn(r, "acos", [](double x) { return std::acos(x); }, check_unit_range);
-  add_double_fn(r, "atan", [](double x) { return std::atan(x); }, no_check);
-  add_double_fn(r, "degrees", [](double x) { return x * (180.0 / std::numbers::pi); }, no_check);
-  add_double_fn(r, "radians", [](double x) { return x * (std::numbers::pi / 180.0); }, no_check);
+  add_double_fn(
+      r, "sin", [](double x) { return std::sin(x); }, no_check);
+  add_double_fn(
+      r, "cos", [](double x) { return std::cos(x); }, no_check);
+  add_double_fn(
+      r, "tan", [](double x) { return std::tan(x); }, no_check);
+  add_double_fn(
+      r, "cot", [](double x) { return 1.0 / std::tan(x); }, no_check);
+  add_double_fn(
+      r, "asin", [](double x) { return std::asin(x); }, check_unit_range);
+  add_double_fn(
+      r, "acos", [](double x) { return std::acos(x); }, check_unit_range);
+  add_double_fn(
+      r, "atan", [](double x) { return std::atan(x); }, no_check);
+  add_double_fn(
+      r, "degrees", [](double x) { return x * (180.0 / std::numbers::pi); }, no_check);
+  add_double_fn(
+      r, "radians", [](double x) { return x * (std::numbers::pi / 180.0); }, no_check);
   add_fn(r, "atan2", {d, d}, d, [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
     return map2<double, double, double>(a, n, out, [](double y, double x, double& z) {
       z = std::atan2(y, x);

@@ -59,10 +59,11 @@ NumFormat parse_format(SV f) {
 }
 
 // Formats |value| (already rounded to frac_digits) with the sign.
-std::string format_number(const NumFormat& nf, bool negative, const std::string& int_part, const std::string& frac_part) {
+std::string format_number(const NumFormat& nf, bool negative, const std::string& int_part,
+                          const std::string& frac_part) {
   std::string out;
   // The sign printed before the first digit: '-' or a blank by default, '+' with S.
-  const std::string lead = nf.lead_sign ? (negative ? "-" : "+")
+  const std::string lead = nf.lead_sign       ? (negative ? "-" : "+")
                            : nf.sign_explicit ? ""
                                               : (negative ? "-" : (nf.fill_mode ? "" : " "));
   bool overflow = static_cast<int>(int_part.size()) > nf.int_digits && !(int_part == "0");
@@ -85,7 +86,7 @@ std::string format_number(const NumFormat& nf, bool negative, const std::string&
   // Zero integer part and no decimal point: the last position shows 0.
   if (digits.empty() && !nf.has_point && int_pos_total > 0 && first_zero < 0) first_zero = int_pos_total - 1;
   std::string body;
-  int k = 0;          // integer position index
+  int k = 0;             // integer position index
   bool started = false;  // a digit (or forced zero) has been printed
   int frac_k = 0;
   bool after_point = false;
@@ -114,7 +115,9 @@ std::string format_number(const NumFormat& nf, bool negative, const std::string&
         body.push_back(ch);
         ++k;
       } else {
-        char ch = overflow ? '#' : (frac_k < static_cast<int>(frac_part.size()) ? frac_part[static_cast<size_t>(frac_k)] : '0');
+        char ch = overflow
+                      ? '#'
+                      : (frac_k < static_cast<int>(frac_part.size()) ? frac_part[static_cast<size_t>(frac_k)] : '0');
         body.push_back(ch);
         ++frac_k;
       }
@@ -210,9 +213,15 @@ void register_numeric_format_functions(FunctionRegistry& r) {
         const NumFormat& nf = cache.get(f[i]);
         Decimal d;
         switch (a[0]->type().id()) {
-          case TypeId::kInteger: d = types::decimal_from_int(a[0]->data<int32_t>()[i]); break;
-          case TypeId::kBigInt: d = types::decimal_from_int(a[0]->data<int64_t>()[i]); break;
-          case TypeId::kNumeric: d = a[0]->data<Decimal>()[i]; break;
+          case TypeId::kInteger:
+            d = types::decimal_from_int(a[0]->data<int32_t>()[i]);
+            break;
+          case TypeId::kBigInt:
+            d = types::decimal_from_int(a[0]->data<int64_t>()[i]);
+            break;
+          case TypeId::kNumeric:
+            d = a[0]->data<Decimal>()[i];
+            break;
           default: {
             double v = numeric_as_double(*a[0], i);
             if (std::isnan(v) || std::isinf(v)) {

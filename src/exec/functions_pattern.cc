@@ -9,10 +9,10 @@
 // in practice: "." also matches a newline, \y \m \M are word boundaries, \A \Z
 // anchors; replacement strings use \1..\9 and \& as in PostgreSQL. ILIKE and the
 // "i" flag fold ASCII case only (C locale).
+#include <fmt/format.h>
+
 #include <optional>
 #include <regex>
-
-#include <fmt/format.h>
 
 #include "exec/functions_common.h"
 
@@ -89,11 +89,16 @@ class LikePattern {
       text = folded_;
     }
     switch (shape_) {
-      case Shape::kExact: return text == literal_;
-      case Shape::kPrefix: return text.starts_with(literal_);
-      case Shape::kSuffix: return text.ends_with(literal_);
-      case Shape::kContains: return text.find(literal_) != SV::npos;
-      case Shape::kGeneral: return match_general(text, raw_);
+      case Shape::kExact:
+        return text == literal_;
+      case Shape::kPrefix:
+        return text.starts_with(literal_);
+      case Shape::kSuffix:
+        return text.ends_with(literal_);
+      case Shape::kContains:
+        return text.find(literal_) != SV::npos;
+      case Shape::kGeneral:
+        return match_general(text, raw_);
     }
     return false;
   }
@@ -197,20 +202,28 @@ Result<RegexFlags> parse_flags(SV f, bool allow_global) {
   RegexFlags r;
   for (char c : f) {
     switch (c) {
-      case 'i': r.icase = true; break;
-      case 'c': r.icase = false; break;
+      case 'i':
+        r.icase = true;
+        break;
+      case 'c':
+        r.icase = false;
+        break;
       case 'g':
         if (!allow_global) return Status::sql("22023", "regexp_like() does not support the \"global\" option");
         r.global = true;
         break;
       case 'n':
-      case 'm': r.newline = true; break;
+      case 'm':
+        r.newline = true;
+        break;
       case 'p':
       case 'w':
       case 's':
       case 'x':
-      case 't': break;
-      default: return Status::sql("22023", fmt::format("invalid regular expression option: \"{}\"", c));
+      case 't':
+        break;
+      default:
+        return Status::sql("22023", fmt::format("invalid regular expression option: \"{}\"", c));
     }
   }
   return r;
@@ -408,10 +421,11 @@ void register_pattern_functions(FunctionRegistry& r) {
       const SV* s = a[0]->data<SV>();
       uint8_t* z = out.data<uint8_t>();
       std::fill(z, z + n, 0);
-      return for_regex_rows(a, n, with_flags ? 2 : -1, false, false, [&](size_t i, const std::regex& re, const RegexFlags&) {
-        z[i] = std::regex_search(s[i].begin(), s[i].end(), re);
-        return Status::ok_status();
-      });
+      return for_regex_rows(a, n, with_flags ? 2 : -1, false, false,
+                            [&](size_t i, const std::regex& re, const RegexFlags&) {
+                              z[i] = std::regex_search(s[i].begin(), s[i].end(), re);
+                              return Status::ok_status();
+                            });
     });
     std::vector<Type> rsig = {t, t, t};
     if (with_flags) rsig.push_back(t);
@@ -424,20 +438,19 @@ void register_pattern_functions(FunctionRegistry& r) {
       std::string fmt_rep;
       bool have_rep = false;
       std::string buf;
-      return for_regex_rows(a, n, with_flags ? 3 : -1, true, false,
-                            [&](size_t i, const std::regex& re, const RegexFlags& flags) {
-                              if (!have_rep || last_rep != rep[i]) {
-                                fmt_rep = translate_replacement(rep[i]);
-                                last_rep.assign(rep[i]);
-                                have_rep = true;
-                              }
-                              buf.clear();
-                              auto mf = flags.global ? std::regex_constants::format_default
-                                                     : std::regex_constants::format_first_only;
-                              std::regex_replace(std::back_inserter(buf), s[i].begin(), s[i].end(), re, fmt_rep, mf);
-                              z[i] = out.add_string(buf);
-                              return Status::ok_status();
-                            });
+      return for_regex_rows(
+          a, n, with_flags ? 3 : -1, true, false, [&](size_t i, const std::regex& re, const RegexFlags& flags) {
+            if (!have_rep || last_rep != rep[i]) {
+              fmt_rep = translate_replacement(rep[i]);
+              last_rep.assign(rep[i]);
+              have_rep = true;
+            }
+            buf.clear();
+            auto mf = flags.global ? std::regex_constants::format_default : std::regex_constants::format_first_only;
+            std::regex_replace(std::back_inserter(buf), s[i].begin(), s[i].end(), re, fmt_rep, mf);
+            z[i] = out.add_string(buf);
+            return Status::ok_status();
+          });
     });
   }
   add_fn(r, "regexp_count", {t, t}, i4, [](const FunctionContext&, const Args& a, size_t n, Vector& out) {

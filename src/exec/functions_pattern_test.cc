@@ -36,7 +36,7 @@ TEST(PatternFunctions, Like) {
 
 TEST(PatternFunctions, LikeOverAVectorWithChangingPatterns) {
   Result<types::Vector> out = call_rows("~~", {{txt("apple"), txt("banana"), null_of(Type::text()), txt("cherry")},
-                                                {txt("a%"), txt("a%"), txt("x\\"), txt("%rr%")}});
+                                               {txt("a%"), txt("a%"), txt("x\\"), txt("%rr%")}});
   ASSERT_TRUE(out.ok()) << out.status().to_string();  // the bad pattern is on a NULL row
   EXPECT_EQ(out->get_value(0).as_bool(), true);
   EXPECT_EQ(out->get_value(1).as_bool(), false);
@@ -63,7 +63,8 @@ TEST(PatternFunctions, Regex) {
   EXPECT_EQ(eval("substring", {lit("foobar"), lit("o(.)b")}), "o");
   EXPECT_EQ(eval("substring", {lit("foobar"), lit("x")}), "NULL");
   EXPECT_EQ(eval("~", {lit("abc"), lit("(")}).substr(0, 12), "ERROR 2201B:");
-  EXPECT_EQ(eval("regexp_like", {lit("a"), lit("a"), lit("z")}), "ERROR 22023: invalid regular expression option: \"z\"");
+  EXPECT_EQ(eval("regexp_like", {lit("a"), lit("a"), lit("z")}),
+            "ERROR 22023: invalid regular expression option: \"z\"");
 }
 
 }  // namespace

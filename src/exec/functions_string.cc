@@ -1,10 +1,10 @@
 // String functions (PostgreSQL's "String Functions and Operators"). Lengths and
 // positions count UTF-8 characters; case mapping (lower, upper, initcap) is ASCII
 // only, as in the C locale; comparisons elsewhere are by bytes.
+#include <fmt/format.h>
+
 #include <array>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "exec/functions_common.h"
 #include "types/cast.h"
@@ -188,9 +188,9 @@ std::string md5_hex(SV input) {
     for (int i = 0; i < 64; ++i) t[static_cast<size_t>(i)] = v[i];
     return t;
   }();
-  static constexpr int r[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9,  14, 20, 5, 9,
-                                14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-                                4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
+  static constexpr int r[64] = {7,  12, 17, 22, 7,  12, 17, 22, 7,  12, 17, 22, 7,  12, 17, 22, 5,  9,  14, 20, 5,  9,
+                                14, 20, 5,  9,  14, 20, 5,  9,  14, 20, 4,  11, 16, 23, 4,  11, 16, 23, 4,  11, 16, 23,
+                                4,  11, 16, 23, 6,  10, 15, 21, 6,  10, 15, 21, 6,  10, 15, 21, 6,  10, 15, 21};
   uint32_t h0 = 0x67452301, h1 = 0xefcdab89, h2 = 0x98badcfe, h3 = 0x10325476;
   std::string msg(input);
   uint64_t bit_len = static_cast<uint64_t>(input.size()) * 8;
@@ -249,23 +249,157 @@ std::string md5_hex(SV input) {
 // Reserved key words that quote_ident must quote (PostgreSQL's RESERVED_KEYWORD and
 // the column-name/type-function keywords that cannot be bare identifiers).
 bool is_reserved_keyword(SV w) {
-  static constexpr SV kWords[] = {
-      "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "authorization", "between",
-      "bigint", "binary", "bit", "boolean", "both", "case", "cast", "char", "character", "check", "coalesce",
-      "collate", "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog",
-      "current_date", "current_role", "current_schema", "current_time", "current_timestamp", "current_user",
-      "dec", "decimal", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "exists",
-      "extract", "false", "fetch", "float", "for", "foreign", "freeze", "from", "full", "grant", "greatest",
-      "group", "grouping", "having", "ilike", "in", "initially", "inner", "inout", "int", "integer", "intersect",
-      "interval", "into", "is", "isnull", "join", "lateral", "leading", "least", "left", "like", "limit",
-      "localtime", "localtimestamp", "national", "natural", "nchar", "none", "normalize", "not", "notnull",
-      "null", "nullif", "numeric", "offset", "on", "only", "or", "order", "out", "outer", "overlaps", "overlay",
-      "placing", "position", "precision", "primary", "real", "references", "returning", "right", "row",
-      "select", "session_user", "setof", "similar", "smallint", "some", "substring", "symmetric", "table",
-      "tablesample", "then", "time", "timestamp", "to", "trailing", "treat", "trim", "true", "union", "unique",
-      "user", "using", "values", "varchar", "variadic", "verbose", "when", "where", "window", "with", "xmlattributes",
-      "xmlconcat", "xmlelement", "xmlexists", "xmlforest", "xmlnamespaces", "xmlparse", "xmlpi", "xmlroot",
-      "xmlserialize", "xmltable"};
+  static constexpr SV kWords[] = {"all",
+                                  "analyse",
+                                  "analyze",
+                                  "and",
+                                  "any",
+                                  "array",
+                                  "as",
+                                  "asc",
+                                  "asymmetric",
+                                  "authorization",
+                                  "between",
+                                  "bigint",
+                                  "binary",
+                                  "bit",
+                                  "boolean",
+                                  "both",
+                                  "case",
+                                  "cast",
+                                  "char",
+                                  "character",
+                                  "check",
+                                  "coalesce",
+                                  "collate",
+                                  "collation",
+                                  "column",
+                                  "concurrently",
+                                  "constraint",
+                                  "create",
+                                  "cross",
+                                  "current_catalog",
+                                  "current_date",
+                                  "current_role",
+                                  "current_schema",
+                                  "current_time",
+                                  "current_timestamp",
+                                  "current_user",
+                                  "dec",
+                                  "decimal",
+                                  "default",
+                                  "deferrable",
+                                  "desc",
+                                  "distinct",
+                                  "do",
+                                  "else",
+                                  "end",
+                                  "except",
+                                  "exists",
+                                  "extract",
+                                  "false",
+                                  "fetch",
+                                  "float",
+                                  "for",
+                                  "foreign",
+                                  "freeze",
+                                  "from",
+                                  "full",
+                                  "grant",
+                                  "greatest",
+                                  "group",
+                                  "grouping",
+                                  "having",
+                                  "ilike",
+                                  "in",
+                                  "initially",
+                                  "inner",
+                                  "inout",
+                                  "int",
+                                  "integer",
+                                  "intersect",
+                                  "interval",
+                                  "into",
+                                  "is",
+                                  "isnull",
+                                  "join",
+                                  "lateral",
+                                  "leading",
+                                  "least",
+                                  "left",
+                                  "like",
+                                  "limit",
+                                  "localtime",
+                                  "localtimestamp",
+                                  "national",
+                                  "natural",
+                                  "nchar",
+                                  "none",
+                                  "normalize",
+                                  "not",
+                                  "notnull",
+                                  "null",
+                                  "nullif",
+                                  "numeric",
+                                  "offset",
+                                  "on",
+                                  "only",
+                                  "or",
+                                  "order",
+                                  "out",
+                                  "outer",
+                                  "overlaps",
+                                  "overlay",
+                                  "placing",
+                                  "position",
+                                  "precision",
+                                  "primary",
+                                  "real",
+                                  "references",
+                                  "returning",
+                                  "right",
+                                  "row",
+                                  "select",
+                                  "session_user",
+                                  "setof",
+                                  "similar",
+                                  "smallint",
+                                  "some",
+                                  "substring",
+                                  "symmetric",
+                                  "table",
+                                  "tablesample",
+                                  "then",
+                                  "time",
+                                  "timestamp",
+                                  "to",
+                                  "trailing",
+                                  "treat",
+                                  "trim",
+                                  "true",
+                                  "union",
+                                  "unique",
+                                  "user",
+                                  "using",
+                                  "values",
+                                  "varchar",
+                                  "variadic",
+                                  "verbose",
+                                  "when",
+                                  "where",
+                                  "window",
+                                  "with",
+                                  "xmlattributes",
+                                  "xmlconcat",
+                                  "xmlelement",
+                                  "xmlexists",
+                                  "xmlforest",
+                                  "xmlnamespaces",
+                                  "xmlparse",
+                                  "xmlpi",
+                                  "xmlroot",
+                                  "xmlserialize",
+                                  "xmltable"};
   for (SV k : kWords) {
     if (k == w) return true;
   }
@@ -491,16 +625,17 @@ void register_string_functions(FunctionRegistry& r) {
     });
   }
   for (int right = 0; right < 2; ++right) {
-    add_text_fn(r, right ? "right" : "left", {t, i4}, [right](const FunctionContext&, const Args& a, size_t n, Vector& out) {
-      const int32_t* k = a[1]->data<int32_t>();
-      return map_slices(a, n, out, *a[0], [&](size_t i) -> Result<SV> {
-        SV s = sv(a, 0)[i];
-        int64_t len = static_cast<int64_t>(char_count(s));
-        int64_t keep = k[i] >= 0 ? std::min<int64_t>(k[i], len) : std::max<int64_t>(len + k[i], 0);
-        if (!right) return s.substr(0, byte_offset(s, static_cast<size_t>(keep)));
-        return s.substr(byte_offset(s, static_cast<size_t>(len - keep)));
-      });
-    });
+    add_text_fn(r, right ? "right" : "left", {t, i4},
+                [right](const FunctionContext&, const Args& a, size_t n, Vector& out) {
+                  const int32_t* k = a[1]->data<int32_t>();
+                  return map_slices(a, n, out, *a[0], [&](size_t i) -> Result<SV> {
+                    SV s = sv(a, 0)[i];
+                    int64_t len = static_cast<int64_t>(char_count(s));
+                    int64_t keep = k[i] >= 0 ? std::min<int64_t>(k[i], len) : std::max<int64_t>(len + k[i], 0);
+                    if (!right) return s.substr(0, byte_offset(s, static_cast<size_t>(keep)));
+                    return s.substr(byte_offset(s, static_cast<size_t>(len - keep)));
+                  });
+                });
   }
   for (int left = 0; left < 2; ++left) {
     const char* name = left ? "lpad" : "rpad";
@@ -520,7 +655,8 @@ void register_string_functions(FunctionRegistry& r) {
   };
   for (TrimDef d : {TrimDef{"btrim", true, true}, TrimDef{"ltrim", true, false}, TrimDef{"rtrim", false, true}}) {
     add_text_fn(r, d.name, {t}, [d](const FunctionContext&, const Args& a, size_t n, Vector& out) {
-      return map_slices(a, n, out, *a[0], [&](size_t i) -> Result<SV> { return trim(sv(a, 0)[i], " ", d.left, d.right); });
+      return map_slices(a, n, out, *a[0],
+                        [&](size_t i) -> Result<SV> { return trim(sv(a, 0)[i], " ", d.left, d.right); });
     });
     add_text_fn(r, d.name, {t, t}, [d](const FunctionContext&, const Args& a, size_t n, Vector& out) {
       return map_slices(a, n, out, *a[0],

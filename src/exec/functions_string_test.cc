@@ -87,8 +87,8 @@ TEST(StringFunctions, Misc) {
 
 TEST(StringFunctions, VectorWithNulls) {
   Result<types::Vector> out =
-      call_rows("substring", {{txt("hello"), null_of(Type::text()), txt("world")}, {i4(2), i4(1), i4(-3)},
-                              {i4(2), i4(1), i4(5)}});
+      call_rows("substring",
+                {{txt("hello"), null_of(Type::text()), txt("world")}, {i4(2), i4(1), i4(-3)}, {i4(2), i4(1), i4(5)}});
   ASSERT_TRUE(out.ok()) << out.status().to_string();
   EXPECT_EQ(out->get_value(0).as_string(), "el");
   EXPECT_TRUE(out->is_null(1));

@@ -25,7 +25,8 @@ Status fill_text(Vector& out, size_t n, SV s) {
   return Status::ok_status();
 }
 
-void add_const_text(FunctionRegistry& r, const char* name, std::vector<Type> args, std::function<std::string(const FunctionContext&)> value) {
+void add_const_text(FunctionRegistry& r, const char* name, std::vector<Type> args,
+                    std::function<std::string(const FunctionContext&)> value) {
   ScalarFunction f;
   f.name = name;
   f.args = std::move(args);
@@ -110,16 +111,16 @@ void register_system_functions(FunctionRegistry& r) {
     r.add_scalar(std::move(f));
   }
   // Privileges: (user, object, privilege) and (object, privilege) forms.
-  for (const char* name : {"has_table_privilege", "has_schema_privilege", "has_database_privilege",
-                           "has_column_privilege", "has_function_privilege", "has_sequence_privilege",
-                           "has_any_column_privilege"}) {
+  for (const char* name :
+       {"has_table_privilege", "has_schema_privilege", "has_database_privilege", "has_column_privilege",
+        "has_function_privilege", "has_sequence_privilege", "has_any_column_privilege"}) {
     add_const_bool(r, name, {any, any}, true);
     add_const_bool(r, name, {any, any, any}, true);
   }
   add_const_bool(r, "has_column_privilege", {any, any, any, any}, true);
-  for (const char* name : {"pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible",
-                           "pg_operator_is_visible", "pg_opclass_is_visible", "pg_collation_is_visible",
-                           "pg_conversion_is_visible", "pg_ts_config_is_visible"}) {
+  for (const char* name :
+       {"pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible", "pg_operator_is_visible",
+        "pg_opclass_is_visible", "pg_collation_is_visible", "pg_conversion_is_visible", "pg_ts_config_is_visible"}) {
     add_const_bool(r, name, {i8}, true);
   }
   add_const_text(r, "pg_encoding_to_char", {i4}, [](const FunctionContext&) { return std::string("UTF8"); });

@@ -24,24 +24,31 @@ enum class Category : char {
 
 Category category_of(TypeId id) {
   switch (id) {
-    case TypeId::kUnknown: return Category::kUnknown;
-    case TypeId::kBoolean: return Category::kBoolean;
+    case TypeId::kUnknown:
+      return Category::kUnknown;
+    case TypeId::kBoolean:
+      return Category::kBoolean;
     case TypeId::kSmallInt:
     case TypeId::kInteger:
     case TypeId::kBigInt:
     case TypeId::kReal:
     case TypeId::kDouble:
-    case TypeId::kNumeric: return Category::kNumeric;
+    case TypeId::kNumeric:
+      return Category::kNumeric;
     case TypeId::kText:
     case TypeId::kVarchar:
-    case TypeId::kChar: return Category::kString;
+    case TypeId::kChar:
+      return Category::kString;
     case TypeId::kDate:
     case TypeId::kTime:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: return Category::kDateTime;
-    case TypeId::kInterval: return Category::kTimespan;
+    case TypeId::kTimestampTz:
+      return Category::kDateTime;
+    case TypeId::kInterval:
+      return Category::kTimespan;
     case TypeId::kBytea:
-    case TypeId::kJsonb: return Category::kUser;
+    case TypeId::kJsonb:
+      return Category::kUser;
   }
   return Category::kUser;
 }
@@ -56,13 +63,20 @@ bool is_preferred(TypeId id) {
 // numeric -> real -> double precision.
 int numeric_rank(TypeId id) {
   switch (id) {
-    case TypeId::kSmallInt: return 0;
-    case TypeId::kInteger: return 1;
-    case TypeId::kBigInt: return 2;
-    case TypeId::kNumeric: return 3;
-    case TypeId::kReal: return 4;
-    case TypeId::kDouble: return 5;
-    default: return -1;
+    case TypeId::kSmallInt:
+      return 0;
+    case TypeId::kInteger:
+      return 1;
+    case TypeId::kBigInt:
+      return 2;
+    case TypeId::kNumeric:
+      return 3;
+    case TypeId::kReal:
+      return 4;
+    case TypeId::kDouble:
+      return 5;
+    default:
+      return -1;
   }
 }
 
@@ -319,9 +333,7 @@ void FunctionRegistry::add_aggregate(AggregateFunction f) {
 
 bool FunctionRegistry::has_scalar(std::string_view name) const { return scalars_.count(std::string(name)) != 0; }
 
-bool FunctionRegistry::has_aggregate(std::string_view name) const {
-  return aggregates_.count(std::string(name)) != 0;
-}
+bool FunctionRegistry::has_aggregate(std::string_view name) const { return aggregates_.count(std::string(name)) != 0; }
 
 Result<ScalarMatch> FunctionRegistry::resolve_scalar(std::string_view name, const std::vector<Type>& args) const {
   auto it = scalars_.find(std::string(name));
@@ -341,8 +353,7 @@ Result<ScalarMatch> FunctionRegistry::resolve_scalar(std::string_view name, cons
   return m;
 }
 
-Result<AggregateMatch> FunctionRegistry::resolve_aggregate(std::string_view name,
-                                                           const std::vector<Type>& args) const {
+Result<AggregateMatch> FunctionRegistry::resolve_aggregate(std::string_view name, const std::vector<Type>& args) const {
   auto it = aggregates_.find(std::string(name));
   if (it == aggregates_.end()) return not_found(name, args);
   int chosen = select_candidate(candidates_of(it->second), args);
@@ -360,9 +371,7 @@ Result<AggregateMatch> FunctionRegistry::resolve_aggregate(std::string_view name
   return m;
 }
 
-bool FunctionRegistry::can_implicitly_cast(const Type& from, const Type& to) {
-  return implicit_id(from.id(), to.id());
-}
+bool FunctionRegistry::can_implicitly_cast(const Type& from, const Type& to) { return implicit_id(from.id(), to.id()); }
 
 Result<Type> FunctionRegistry::common_type(const std::vector<Type>& types) {
   // PostgreSQL's select_common_type: the first known type is the candidate; a later
@@ -381,9 +390,12 @@ Result<Type> FunctionRegistry::common_type(const std::vector<Type>& types) {
         static const Type kNumeric = Type::numeric();
         static const Type kVarchar = Type::varchar();
         static const Type kChar = Type::character(types::Type::kNoModifier);
-        if (t.id() == TypeId::kNumeric) chosen = &kNumeric;
-        else if (t.id() == TypeId::kVarchar) chosen = &kVarchar;
-        else if (t.id() == TypeId::kChar) chosen = &kChar;
+        if (t.id() == TypeId::kNumeric)
+          chosen = &kNumeric;
+        else if (t.id() == TypeId::kVarchar)
+          chosen = &kVarchar;
+        else if (t.id() == TypeId::kChar)
+          chosen = &kChar;
       }
       continue;
     }

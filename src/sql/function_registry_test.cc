@@ -152,8 +152,7 @@ TEST_F(FunctionRegistryTest, ErrorsUsePostgresWording) {
   EXPECT_EQ(resolve("foo", {Type::integer()}), "42883: function foo(integer) does not exist");
   EXPECT_EQ(resolve("length", {Type::integer()}), "42883: function length(integer) does not exist");
   EXPECT_EQ(resolve("abs", {}), "42883: function abs() does not exist");
-  EXPECT_EQ(resolve("||", {Type::integer(), Type::integer()}),
-            "42883: operator does not exist: integer || integer");
+  EXPECT_EQ(resolve("||", {Type::integer(), Type::integer()}), "42883: operator does not exist: integer || integer");
 }
 
 TEST_F(FunctionRegistryTest, VariadicAndBind) {

@@ -143,14 +143,30 @@ class Parser {
       if (pos_ >= s_.size()) return bad();
       char e = s_[pos_++];
       switch (e) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '/': out.push_back('/'); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case '"':
+          out.push_back('"');
+          break;
+        case '\\':
+          out.push_back('\\');
+          break;
+        case '/':
+          out.push_back('/');
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           uint32_t cp;
           if (!hex4(&cp)) return bad();
@@ -167,7 +183,8 @@ class Parser {
           append_utf8(cp, out);
           break;
         }
-        default: return bad();
+        default:
+          return bad();
       }
     }
   }
@@ -293,13 +310,27 @@ void append_json_string(std::string_view s, std::string& out) {
   out.push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
@@ -313,11 +344,21 @@ void append_json_string(std::string_view s, std::string& out) {
 
 void append_jsonb(const JsonValue& v, std::string& out) {
   switch (v.kind) {
-    case JsonValue::Kind::kNull: out += "null"; return;
-    case JsonValue::Kind::kFalse: out += "false"; return;
-    case JsonValue::Kind::kTrue: out += "true"; return;
-    case JsonValue::Kind::kNumber: out += v.text; return;
-    case JsonValue::Kind::kString: append_json_string(v.text, out); return;
+    case JsonValue::Kind::kNull:
+      out += "null";
+      return;
+    case JsonValue::Kind::kFalse:
+      out += "false";
+      return;
+    case JsonValue::Kind::kTrue:
+      out += "true";
+      return;
+    case JsonValue::Kind::kNumber:
+      out += v.text;
+      return;
+    case JsonValue::Kind::kString:
+      append_json_string(v.text, out);
+      return;
     case JsonValue::Kind::kArray:
       out.push_back('[');
       for (size_t i = 0; i < v.items.size(); ++i) {
@@ -355,9 +396,12 @@ bool jsonb_equal(const JsonValue& a, const JsonValue& b) {
   switch (a.kind) {
     case JsonValue::Kind::kNull:
     case JsonValue::Kind::kFalse:
-    case JsonValue::Kind::kTrue: return true;
-    case JsonValue::Kind::kNumber: return numbers_equal(a.text, b.text);
-    case JsonValue::Kind::kString: return a.text == b.text;
+    case JsonValue::Kind::kTrue:
+      return true;
+    case JsonValue::Kind::kNumber:
+      return numbers_equal(a.text, b.text);
+    case JsonValue::Kind::kString:
+      return a.text == b.text;
     case JsonValue::Kind::kArray:
     case JsonValue::Kind::kObject:
       if (a.items.size() != b.items.size() || a.keys != b.keys) return false;
