@@ -36,8 +36,9 @@ Vector constant_vector(const Value& v, size_t rows) {
 
 class HashAggregate::Pass {
  public:
-  Pass(HashAggregate& op, ExecContext& ctx, int level)
-      : op_(op), ctx_(ctx), level_(level), table_(op.input_types_, op.group_cols_), memory_(ctx.memory) {
+  // input_rows: the rows of the spilled partition read by this pass (0: the child).
+  Pass(HashAggregate& op, ExecContext& ctx, int level, uint64_t input_rows)
+      : op_(op), ctx_(ctx), level_(level), input_rows_(input_rows), table_(op.input_types_, op.group_cols_), memory_(ctx.memory) {
     for (const AggregateSpec& a : op_.aggregates_) {
       offsets_.push_back(block_bytes_);
       block_bytes_ += align_up(std::max<size_t>(a.function->state_size, 1));
@@ -188,7 +189,11 @@ class HashAggregate::Pass {
     std::unique_ptr<Sorter> sorter;
   };
 
-  bool can_spill() const { return !op_.group_cols_.empty() && level_ < kMaxSpillLevel; }
+  // A spilled partition too small to split usefully is aggregated over the budget.
+  bool can_spill() const {
+    return !op_.group_cols_.empty() && level_ < kMaxSpillLevel &&
+           (input_rows_ == 0 || input_rows_ > 2 * types::kBatchRows);
+  }
 
   uint8_t* state(size_t group) {
     return reinterpret_cast<uint8_t*>(blocks_[group / kGroupsPerBlock].get()) +
@@ -323,6 +328,7 @@ class HashAggregate::Pass {
   HashAggregate& op_;
   ExecContext& ctx_;
   int level_;
+  uint64_t input_rows_;
   GroupHashTable table_;
   MemoryReservation memory_;
   std::vector<size_t> offsets_;
@@ -407,7 +413,7 @@ void HashAggregate::close() {
 }
 
 Status HashAggregate::start_pass(std::unique_ptr<SpillFile> input, int level) {
-  pass_ = std::make_unique<Pass>(*this, ctx(), level);
+  pass_ = std::make_unique<Pass>(*this, ctx(), level, input ? input->row_count() : 0);
   while (true) {
     STRATA_RETURN_IF_ERROR(ctx().check_cancel());
     Batch in;

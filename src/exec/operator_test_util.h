@@ -316,3 +316,107 @@ inline const sql::AggregateFunction& test_percentile_disc() {
 }
 
 }  // namespace strata::exec::testing
+
+namespace strata::exec::testing {
+
+// A test predicate over a batch: column a < column b, three-valued (NULL when either
+// is NULL); compares through compare_cells so any comparable types work.
+class LessThan final : public BatchExpression {
+ public:
+  LessThan(int a, int b) : a_(a), b_(b) {}
+  const types::Type& type() const override {
+    static const types::Type t = types::Type::boolean();
+    return t;
+  }
+  Status evaluate(ExecContext& ctx, const types::Batch& input, types::Vector& out) const override {
+    out = types::Vector(types::Type::boolean(), input.rows);
+    for (size_t r = 0; r < input.rows; ++r) {
+      const types::Vector& a = input.columns[a_];
+      const types::Vector& b = input.columns[b_];
+      if (a.is_null(r) || b.is_null(r)) {
+        out.set_null(r);
+      } else {
+        out.data<uint8_t>()[r] = compare_cells(a, r, b, r) < 0 ? 1 : 0;
+      }
+    }
+    return ctx.check_cancel();
+  }
+  std::string to_string() const override { return "#" + std::to_string(a_) + " < #" + std::to_string(b_); }
+
+ private:
+  int a_, b_;
+};
+
+// The reference predicate for LessThan on two rows: 1 TRUE, 0 FALSE, -1 NULL.
+inline int less_than(const types::Value& a, const types::Value& b) {
+  if (a.is_null() || b.is_null()) return -1;
+  return types::compare_values(a, b) < 0 ? 1 : 0;
+}
+
+}  // namespace strata::exec::testing
+
+#include <functional>
+
+#include "exec/join_kind.h"
+
+namespace strata::exec::testing {
+
+// Naive nested loops: cond(l, r) is 1 (match), 0 or -1 (NULL). Mark: TRUE with a
+// match, NULL with none but a NULL condition, else FALSE. null_aware anti: rows whose
+// mark is FALSE.
+inline Rows reference_join(const Rows& left, const Rows& right, size_t left_width, size_t right_width, JoinKind kind,
+                           bool null_aware, const std::function<int(const Row&, const Row&)>& cond) {
+  Rows out;
+  std::vector<bool> right_matched(right.size(), false);
+  for (const Row& l : left) {
+    bool matched = false, unknown = false;
+    for (size_t j = 0; j < right.size(); ++j) {
+      int c = cond(l, right[j]);
+      if (c == -1) unknown = true;
+      if (c != 1) continue;
+      matched = true;
+      right_matched[j] = true;
+      if (join_emits_pairs(kind)) {
+        Row o = l;
+        o.insert(o.end(), right[j].begin(), right[j].end());
+        out.push_back(std::move(o));
+      }
+    }
+    Row nulls_right(right_width, types::Value());
+    switch (kind) {
+      case JoinKind::kLeft:
+      case JoinKind::kFull:
+        if (!matched) {
+          Row o = l;
+          o.insert(o.end(), nulls_right.begin(), nulls_right.end());
+          out.push_back(std::move(o));
+        }
+        break;
+      case JoinKind::kSemi:
+        if (matched) out.push_back(l);
+        break;
+      case JoinKind::kAnti:
+        if (null_aware ? (!matched && !unknown) : !matched) out.push_back(l);
+        break;
+      case JoinKind::kMark: {
+        Row o = l;
+        o.push_back(matched ? types::Value::boolean(true)
+                            : (unknown ? types::Value::null(types::Type::boolean()) : types::Value::boolean(false)));
+        out.push_back(std::move(o));
+        break;
+      }
+      default: break;
+    }
+  }
+  if (join_keeps_right(kind)) {
+    for (size_t j = 0; j < right.size(); ++j) {
+      if (right_matched[j]) continue;
+      Row o(left_width, types::Value());
+      o.insert(o.end(), right[j].begin(), right[j].end());
+      out.push_back(std::move(o));
+    }
+  }
+  return out;
+}
+
+}  // namespace strata::exec::testing

@@ -19,8 +19,9 @@ RowStore::RowStore(std::vector<Type> types) : types_(std::move(types)), strings_
 Batch& RowStore::writable_chunk() {
   if (chunks_.empty() || chunks_.back().rows == kChunkRows) {
     if (!chunks_.empty()) chunk_bytes_ += chunks_.back().size_bytes();
+    // Columns grow by doubling: a store of a few rows stays small (memory budgets
+    // of spilling operators are measured from it).
     chunks_.emplace_back(types_);
-    for (Vector& v : chunks_.back().columns) v.reserve(kChunkRows);
   }
   return chunks_.back();
 }
