@@ -1,9 +1,10 @@
 // Aggregates (PostgreSQL's "Aggregate Functions"): count, sum, avg, min, max,
-// string_agg, bool_and/bool_or/every, the variance family, percentile_cont/disc
-// (WITHIN GROUP), and two approximate ones: approx_count_distinct (HyperLogLog,
+// string_agg, bool_and/bool_or/every, the variance family, percentile_cont/disc and
+// mode (WITHIN GROUP), and two approximate ones: approx_count_distinct (HyperLogLog,
 // 2^14 registers: standard error about 0.8%) and approx_percentile(value, fraction)
-// (exact up to 16384 rows, then a compacting weighted sample whose rank error stays
-// well under 1% for any input size).
+// (exact up to 32767 rows, then a weighted sample halved by sorting and keeping every
+// other value whenever it fills: rank error of a few tenths of a percent, within 1%
+// in the tests).
 //
 // Result types follow PostgreSQL: sum(smallint|integer) -> bigint, sum(bigint) ->
 // numeric, avg of exact types -> numeric (scale from numeric division), avg/sum of
@@ -747,6 +748,37 @@ struct ApproxPercentileState {
   }
 };
 
+// mode() WITHIN GROUP (ORDER BY x): the most frequent value, the first in the
+// ordering among equally frequent ones.
+struct ModeState {
+  std::vector<types::Value> values;
+  Status combine(const ModeState& o) {
+    values.insert(values.end(), o.values.begin(), o.values.end());
+    return Status::ok_status();
+  }
+  Status finalize(Vector& out, size_t row) const {
+    if (values.empty()) {
+      out.set_null(row);
+      return Status::ok_status();
+    }
+    std::vector<types::Value> v = values;
+    std::stable_sort(v.begin(), v.end(),
+                     [](const types::Value& a, const types::Value& b) { return types::compare_values(a, b) < 0; });
+    size_t best = 0, best_count = 0;
+    for (size_t i = 0; i < v.size();) {
+      size_t j = i + 1;
+      while (j < v.size() && types::compare_values(v[i], v[j]) == 0) ++j;
+      if (j - i > best_count) {
+        best = i;
+        best_count = j - i;
+      }
+      i = j;
+    }
+    out.set_value(row, v[best].with_type(out.type()));
+    return Status::ok_status();
+  }
+};
+
 }  // namespace
 
 void register_aggregate_functions(FunctionRegistry& r) {
@@ -973,6 +1005,18 @@ void register_aggregate_functions(FunctionRegistry& r) {
     f.strict = false;
     f.order_sensitive = true;
     f.direct_args = 1;
+    r.add_aggregate(std::move(f));
+  }
+
+  {
+    AggregateFunction f = make_agg<ModeState>("mode", {any}, any, [](uint8_t** states, const Args& a, size_t n) {
+      for (size_t i = 0; i < n; ++i) {
+        if (!a[0]->is_null(i)) st<ModeState>(states[i]).values.push_back(a[0]->get_value(i));
+      }
+      return Status::ok_status();
+    });
+    f.bind = [](const std::vector<Type>& args) -> Result<Type> { return args[0]; };
+    f.order_sensitive = true;
     r.add_aggregate(std::move(f));
   }
 

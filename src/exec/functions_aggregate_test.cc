@@ -140,6 +140,12 @@ TEST(AggregateFunctions, Percentiles) {
             Type::integer());
 }
 
+TEST(AggregateFunctions, Mode) {
+  EXPECT_EQ(agg("mode", {ints({3, 1, 3, 2, 1})}), "1");
+  EXPECT_EQ(agg("mode", {{txt("b"), txt("a"), txt("b"), null_of(Type::text()), null_of(Type::text())}}, true), "b");
+  EXPECT_EQ(agg("mode", {{null_of(Type::integer())}}), "NULL");
+}
+
 TEST(AggregateFunctions, Approximate) {
   std::vector<Value> xs;
   std::vector<Value> fr;
