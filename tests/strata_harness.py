@@ -27,6 +27,7 @@ READY_TIMEOUT_S = float(os.environ.get("STRATA_READY_TIMEOUT", "60"))
 
 _READY_RE = re.compile(r'(?:^|\s)msg="?ready"?(?:\s|$)')
 _KAFKA_RE = re.compile(r'(?:^|\s)kafka="?([0-9.]+:\d+)"?')
+_PG_RE = re.compile(r'(?:^|\s)pg="?([0-9.]+):(\d+)"?')
 
 
 def strata_binary() -> str:
@@ -95,8 +96,11 @@ class StrataServer:
         return self.proc is not None and self.proc.poll() is None
 
     def command(self) -> list[str]:
+        # The PostgreSQL listener is always bound: unless the test chose its
+        # address, let the server pick a free port so servers never collide.
+        pg = [] if "--pg-listen" in self.extra_args else ["--pg-listen", "127.0.0.1:0"]
         return [self.binary, "server", "--data-dir", str(self.data_dir),
-                "--kafka-listen", f"127.0.0.1:{self.port}",
+                "--kafka-listen", f"127.0.0.1:{self.port}", *pg,
                 "--log-level", self.log_level, *self.extra_args]
 
     def _drain(self, proc: subprocess.Popen, run: int):
@@ -217,6 +221,19 @@ class StrataServer:
     def log_lines(self) -> list[str]:
         with self._lock:
             return list(self._lines)
+
+    def pg_address(self) -> tuple[str, int]:
+        """(host, port) of the PostgreSQL listener from the last ready line.
+
+        The server must have been started with --pg-listen in extra_args.
+        """
+        for line in reversed(self.log_lines()):
+            if "ready" not in line:
+                continue
+            m = _PG_RE.search(line)
+            if m:
+                return m.group(1), int(m.group(2))
+        raise ServerError("ready line has no pg=HOST:PORT (was --pg-listen given?)")
 
     def log_tail(self, n: int = 80) -> str:
         lines = self.log_lines()[-n:]

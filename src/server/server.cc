@@ -2,11 +2,14 @@
 
 #include <boost/asio/signal_set.hpp>
 
+#include <atomic>
+
 #include "base/logging.h"
 #include "io/clock.h"
 #include "io/file_system.h"
 #include "net/asio.h"
 #include "pgwire/pg_server.h"
+#include "server/sql_backend.h"
 
 namespace strata::server {
 
@@ -14,6 +17,10 @@ struct Server::State {
   net::asio::io_context io{1};
   std::unique_ptr<log::LogManager> log;
   std::unique_ptr<kafka::KafkaServer> kafka;
+  // The SQL engine and its pgwire adapter; declared before `pg` so they outlive it.
+  std::unique_ptr<exec::Engine> engine;
+  std::unique_ptr<SqlBackend> sql;
+  std::atomic<bool> engine_maintenance_running{false};
   std::unique_ptr<pgwire::PgServer> pg;  // destroyed before io: joins its worker pool
   std::unique_ptr<net::asio::steady_timer> maintenance_timer;
   std::unique_ptr<net::asio::signal_set> signals;
@@ -36,6 +43,14 @@ Status Server::open() {
   state_->kafka = std::make_unique<kafka::KafkaServer>(state_->io, state_->log.get(), io::system_clock(), config_.kafka);
   STRATA_RETURN_IF_ERROR(state_->kafka->start(kafka_ep));
 
+  if (pg_backend_ == nullptr) {
+    exec::EngineOptions engine_options;
+    engine_options.data_dir = config_.data_dir + "/sql";
+    STRATA_ASSIGN_OR_RETURN(state_->engine, exec::Engine::open(fs, engine_options));
+    state_->sql = std::make_unique<SqlBackend>(state_->engine.get());
+    pg_backend_ = state_->sql.get();
+  }
+
   STRATA_ASSIGN_OR_RETURN(net::Endpoint pg_ep, net::Endpoint::parse(config_.pg_listen));
   state_->pg = std::make_unique<pgwire::PgServer>(state_->io, pg_backend_, config_.pg);
   STRATA_RETURN_IF_ERROR(state_->pg->start(pg_ep));
@@ -43,7 +58,11 @@ Status Server::open() {
 }
 
 namespace {
-net::Awaitable<void> maintenance_loop(net::asio::steady_timer* timer, log::LogManager* log, int64_t interval_ms) {
+// Log maintenance runs on the event loop (it only touches the log's own state);
+// table maintenance (flushing and merging column parts) may take longer, so it is
+// posted to the pgwire worker pool, at most one run at a time.
+net::Awaitable<void> maintenance_loop(net::asio::steady_timer* timer, log::LogManager* log, int64_t interval_ms,
+                                      exec::Engine* engine, pgwire::PgServer* pg, std::atomic<bool>* engine_busy) {
   for (;;) {
     timer->expires_after(std::chrono::milliseconds(interval_ms));
     boost::system::error_code ec;
@@ -51,6 +70,12 @@ net::Awaitable<void> maintenance_loop(net::asio::steady_timer* timer, log::LogMa
     if (ec) co_return;
     Status s = log->run_maintenance();
     if (!s.ok()) logging::warn("log maintenance failed", "error", s.to_string());
+    if (engine != nullptr && !engine_busy->exchange(true)) {
+      net::asio::post(pg->pool(), [engine, engine_busy] {
+        engine->maintenance();
+        engine_busy->store(false);
+      });
+    }
   }
 }
 }  // namespace
@@ -65,7 +90,9 @@ Status Server::run() {
   });
   state_->maintenance_timer = std::make_unique<net::asio::steady_timer>(io);
   int64_t interval_ms = std::max<int64_t>(10, std::min(config_.log.maintenance_interval_ms, config_.log.flush_interval_ms));
-  net::asio::co_spawn(io, maintenance_loop(state_->maintenance_timer.get(), state_->log.get(), interval_ms),
+  net::asio::co_spawn(io,
+                      maintenance_loop(state_->maintenance_timer.get(), state_->log.get(), interval_ms,
+                                       state_->engine.get(), state_->pg.get(), &state_->engine_maintenance_running),
                       net::asio::detached);
 
   logging::info("ready", "kafka", state_->kafka->bound_endpoint().to_string(), "pg",

@@ -1,0 +1,223 @@
+#include "exec/engine.h"
+
+#include <fmt/format.h>
+
+#include "base/logging.h"
+#include "columnar/table_store.h"
+#include "exec/builtin_functions.h"
+#include "exec/table_storage.h"
+
+namespace strata::exec {
+
+namespace {
+
+// TableStorage over a columnar::TableStore (durable: WAL + parts + manifest).
+class ColumnarReadView final : public TableReadView {
+ public:
+  explicit ColumnarReadView(std::shared_ptr<const columnar::TableSnapshot> s) : snapshot(std::move(s)) {}
+  uint64_t row_count() const override { return snapshot->row_count(); }
+
+  Status scan(const std::vector<int32_t>& columns, bool with_row_id,
+              const std::function<Status(types::Batch&)>& sink) const override {
+    columnar::ScanSpec spec;
+    for (int32_t c : columns) spec.columns.push_back(static_cast<uint32_t>(c));
+    STRATA_ASSIGN_OR_RETURN(std::unique_ptr<columnar::TableScan> scan, columnar::TableStore::scan(snapshot, spec));
+    std::vector<columnar::RowId> ids;
+    while (true) {
+      types::Batch b;
+      ids.clear();
+      STRATA_ASSIGN_OR_RETURN(bool more, scan->next(&b, with_row_id ? &ids : nullptr));
+      if (!more) break;
+      if (b.rows == 0) continue;
+      if (with_row_id) {
+        types::Vector v(types::Type::bigint(), b.rows);
+        for (size_t i = 0; i < b.rows; ++i) v.data<int64_t>()[i] = ids[i].packed();
+        b.columns.push_back(std::move(v));
+      }
+      STRATA_RETURN_IF_ERROR(sink(b));
+    }
+    return Status::ok_status();
+  }
+
+  std::shared_ptr<const columnar::TableSnapshot> snapshot;
+};
+
+class ColumnarTableStorage final : public TableStorage {
+ public:
+  explicit ColumnarTableStorage(std::unique_ptr<columnar::TableStore> store) : store_(std::move(store)) {}
+
+  std::shared_ptr<const TableReadView> snapshot() override {
+    return std::make_shared<ColumnarReadView>(store_->snapshot());
+  }
+
+  Status commit(const TableReadView& base_view, const TableWriteSet& writes, bool sync) override {
+    const auto& base = static_cast<const ColumnarReadView&>(base_view);
+    columnar::WriteOptions options;
+    options.durability = sync ? columnar::Durability::kSync : columnar::Durability::kNoSync;
+    std::unique_ptr<columnar::TableWrite> w = store_->begin_write(options);
+    if (w->snapshot()->version() != base.snapshot->version() && (!writes.deleted.empty() || writes.truncated)) {
+      // Deletes were decided on an older version: they may only proceed when those
+      // rows still exist (first committer wins).
+      std::vector<int64_t> still;
+      STRATA_RETURN_IF_ERROR(ColumnarReadView(w->snapshot()).scan({}, true, [&](types::Batch& b) {
+        const types::Vector& ids = b.columns.back();
+        for (size_t i = 0; i < b.rows; ++i) still.push_back(ids.data<int64_t>()[i]);
+        return Status::ok_status();
+      }));
+      std::sort(still.begin(), still.end());
+      for (int64_t id : writes.deleted) {
+        if (!std::binary_search(still.begin(), still.end(), id)) {
+          w->abort();
+          return Status::sql("40001", "could not serialize access due to concurrent update");
+        }
+      }
+    }
+    std::vector<columnar::RowId> del;
+    if (writes.truncated) {
+      STRATA_RETURN_IF_ERROR(base.scan({}, true, [&](types::Batch& b) {
+        const types::Vector& ids = b.columns.back();
+        for (size_t i = 0; i < b.rows; ++i) del.push_back(columnar::RowId::from_packed(ids.data<int64_t>()[i]));
+        return Status::ok_status();
+      }));
+    }
+    for (int64_t id : writes.deleted) del.push_back(columnar::RowId::from_packed(id));
+    if (!del.empty()) {
+      std::sort(del.begin(), del.end());
+      del.erase(std::unique(del.begin(), del.end()), del.end());
+      Status s = w->delete_rows(del);
+      if (!s.ok()) {
+        w->abort();
+        return s;
+      }
+    }
+    for (const types::Batch& b : writes.inserted) {
+      Status s = w->insert(b);
+      if (!s.ok()) {
+        w->abort();
+        return s;
+      }
+    }
+    return w->commit();
+  }
+
+  Status maintain() override {
+    STRATA_RETURN_IF_ERROR(store_->flush_tail(false));
+    return store_->merge_small_parts();
+  }
+
+  Status destroy() override { return store_->drop(); }
+  Status add_column(std::string name, types::Type type, types::Value fill) override {
+    return store_->add_column(std::move(name), type, std::move(fill));
+  }
+  Status drop_column(uint32_t index) override { return store_->drop_column(index); }
+
+  columnar::TableStore& store() { return *store_; }
+
+ private:
+  std::unique_ptr<columnar::TableStore> store_;
+};
+
+std::string table_dir(const EngineOptions& o, catalog::Oid oid) { return fmt::format("{}/tables/{}", o.data_dir, oid); }
+
+std::vector<columnar::TableColumn> store_columns(const catalog::TableDef& t) {
+  std::vector<columnar::TableColumn> cols;
+  for (const auto& c : t.columns) {
+    columnar::TableColumn tc;
+    tc.name = c.name;
+    tc.type = c.type;
+    tc.default_value = types::Value::null(c.type);
+    cols.push_back(std::move(tc));
+  }
+  return cols;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::open(io::FileSystem* fs, EngineOptions options) {
+  std::unique_ptr<Engine> e(new Engine(fs, std::move(options)));
+  register_builtin_functions(e->functions_);
+  if (e->options_.data_dir.empty()) {
+    e->catalog_ = catalog::Catalog::in_memory();
+    return e;
+  }
+  STRATA_RETURN_IF_ERROR(fs->create_dirs(e->options_.data_dir + "/tables"));
+  STRATA_ASSIGN_OR_RETURN(e->catalog_, catalog::Catalog::open(fs, e->options_.data_dir + "/catalog"));
+  auto snap = e->catalog_->snapshot();
+  for (const auto& [key, table] : snap->tables) {
+    std::string dir = table_dir(e->options_, table->oid);
+    Result<std::unique_ptr<columnar::TableStore>> store = columnar::TableStore::open(fs, dir);
+    if (!store.ok() && store.status().code() == StatusCode::kNotFound) {
+      // The catalog entry was written but the table's directory was not (a crash
+      // between the two): create it empty.
+      store = columnar::TableStore::create(fs, dir, store_columns(*table));
+    }
+    if (!store.ok()) {
+      return Status(store.status().code(), fmt::format("table {}: {}", table->name, store.status().message()));
+    }
+    e->storages_[table->oid] = std::make_shared<ColumnarTableStorage>(std::move(store).value());
+  }
+  logging::info("sql engine ready", "tables", snap->tables.size(), "views", snap->views.size());
+  return e;
+}
+
+Engine::~Engine() = default;
+
+std::unique_ptr<Session> Engine::new_session() {
+  int32_t pid = next_process_id_.fetch_add(1);
+  return std::make_unique<Session>(this, pid);
+}
+
+std::shared_ptr<TableStorage> Engine::storage(catalog::Oid oid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = storages_.find(oid);
+  return it == storages_.end() ? nullptr : it->second;
+}
+
+Status Engine::create_storage(const catalog::TableDef& table) {
+  std::shared_ptr<TableStorage> st;
+  if (options_.data_dir.empty()) {
+    std::vector<types::Type> types;
+    for (const auto& c : table.columns) types.push_back(c.type);
+    st = make_memory_table_storage(types);
+  } else {
+    std::string dir = table_dir(options_, table.oid);
+    if (fs_->exists(dir)) STRATA_RETURN_IF_ERROR(fs_->remove_all(dir));
+    STRATA_ASSIGN_OR_RETURN(auto store, columnar::TableStore::create(fs_, dir, store_columns(table)));
+    st = std::make_shared<ColumnarTableStorage>(std::move(store));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  storages_[table.oid] = std::move(st);
+  return Status::ok_status();
+}
+
+Status Engine::drop_storage(catalog::Oid oid) {
+  std::shared_ptr<TableStorage> st;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = storages_.find(oid);
+    if (it == storages_.end()) return Status::ok_status();
+    st = it->second;
+    storages_.erase(it);
+  }
+  return st->destroy();
+}
+
+void Engine::maintenance() {
+  std::vector<std::shared_ptr<TableStorage>> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [oid, st] : storages_) all.push_back(st);
+  }
+  for (auto& st : all) {
+    Status s = st->maintain();
+    if (!s.ok()) logging::warn("table maintenance failed", "error", s.to_string());
+  }
+}
+
+void Engine::cancel(int32_t process_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = sessions_.find(process_id);
+  if (it != sessions_.end()) it->second->request_cancel();
+}
+
+}  // namespace strata::exec

@@ -1,0 +1,176 @@
+// Engine and Session: the SQL engine's front door. The engine owns the catalog, the
+// function registry and every table's storage; a Session runs statements for one
+// client connection (pgwire adapts it to the wire protocol).
+//
+// Statement lifecycle: parse (sql/parser.h) -> prepare (bind against a catalog
+// snapshot; reports parameter and result types) -> execute (plan, run, apply
+// writes). Each statement outside a transaction block is atomic on its own
+// (autocommit); see docs/sql.md for transaction blocks and isolation.
+//
+// Threads: the Engine is shared by all sessions and is thread-safe. A Session is
+// used by one thread at a time; request_cancel() may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "catalog/catalog.h"
+#include "exec/operator.h"
+#include "io/file_system.h"
+#include "sql/ast.h"
+#include "sql/function_registry.h"
+#include "types/batch.h"
+
+namespace strata::exec {
+
+struct EngineOptions {
+  std::string data_dir;                       // tables live in data_dir/tables, catalog in data_dir/catalog
+  size_t query_memory_bytes = 512ull << 20;   // per statement, before operators spill
+  size_t result_rows_max = 50'000'000;        // rows one statement may return
+  bool synchronous_commit = true;             // fdatasync before a commit is acknowledged
+};
+
+class TableStorage;  // engine.cc: one table's data
+
+// The result of one statement.
+struct StatementResult {
+  bool returns_rows = false;
+  std::vector<std::string> column_names;
+  std::vector<types::Type> column_types;
+  std::vector<types::Batch> batches;
+  std::string command_tag;             // "SELECT 3", "INSERT 0 1", "CREATE TABLE", ...
+  std::vector<std::string> notices;    // NOTICE messages, e.g. "table \"t\" does not exist, skipping"
+};
+
+// What Describe reports before execution.
+struct StatementDescription {
+  enum class Copy : uint8_t { kNone, kIn, kOut };  // COPY FROM STDIN / TO STDOUT
+  Copy copy = Copy::kNone;
+  int16_t copy_columns = 0;
+  std::vector<types::Type> param_types;
+  bool returns_rows = false;
+  std::vector<std::string> column_names;
+  std::vector<types::Type> column_types;
+};
+
+class Engine;
+
+// COPY ... FROM STDIN in progress: data arrives in chunks split anywhere.
+class CopyInStream {
+ public:
+  virtual ~CopyInStream() = default;
+  virtual Status write(std::string_view data) = 0;
+  // Parses what is left and inserts every row (atomically with the statement);
+  // returns the row count.
+  virtual Result<uint64_t> finish() = 0;
+};
+
+class Session {
+ public:
+  Session(Engine* engine, int32_t process_id);
+  ~Session();
+
+  // Parses a query string into statements (empty statements dropped).
+  Result<std::vector<sql::StatementPtr>> parse(std::string_view text) const;
+  // Binds without executing. `param_types` may hold Type::unknown() for $n whose
+  // type the engine should infer.
+  Result<StatementDescription> describe(const sql::Statement& stmt, std::string_view text,
+                                        const std::vector<types::Type>& param_types);
+  // Executes one statement. On error inside a transaction block the block is failed
+  // (25P02 for later statements until ROLLBACK).
+  Result<StatementResult> execute(const sql::Statement& stmt, std::string_view text,
+                                  const std::vector<types::Value>& params);
+  // COPY ... FROM STDIN: the stream to feed; its rows are inserted by finish(), which
+  // commits like any statement outside a transaction block.
+  Result<std::unique_ptr<CopyInStream>> begin_copy_in(const sql::CopyStmt& stmt);
+  // COPY ... TO STDOUT: the whole output in COPY format and the row count.
+  Result<std::pair<std::string, uint64_t>> copy_out(const sql::CopyStmt& stmt);
+  // Ends a statement run outside execute() (COPY FROM STDIN): commits or rolls back
+  // the implicit transaction.
+  Status end_statement(bool ok);
+
+  // Parses and executes every statement of `text` in order, stopping at the first
+  // error (the simple query protocol; used by tests).
+  Result<std::vector<StatementResult>> execute_all(std::string_view text);
+
+  // 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block.
+  char transaction_status() const;
+  void request_cancel() { cancel_.store(true); }
+  int32_t process_id() const { return process_id_; }
+  // Session settings (SET/SHOW): name -> value.
+  const std::map<std::string, std::string>& settings() const { return settings_; }
+
+ private:
+  struct Transaction;
+  Result<StatementResult> execute_inner(const sql::Statement& stmt, std::string_view text,
+                                        const std::vector<types::Value>& params);
+  Result<StatementResult> run_query(const sql::Query& query, const std::vector<types::Value>& params,
+                                    const sql::ExplainStmt* explain);
+  Result<StatementResult> run_dml(const sql::Statement& stmt, const std::vector<types::Value>& params,
+                                  const sql::ExplainStmt* explain);
+  Result<StatementResult> run_ddl(const sql::Statement& stmt, std::string_view text);
+  Result<StatementResult> run_copy(const sql::CopyStmt& stmt);
+  // Runs a bound kInsert/kUpdate/kDelete plan; `rows`, when given, replaces the plan's
+  // innermost kValues source (COPY FROM).
+  Result<StatementResult> execute_dml_plan(const sql::LogicalPlan& plan, const std::vector<types::Value>& params,
+                                           const sql::ExplainStmt* explain, std::vector<types::Batch>* rows);
+  Result<StatementResult> run_transaction(const sql::TransactionStmt& stmt);
+  Result<StatementResult> run_set_show(const sql::Statement& stmt);
+  Result<StatementResult> run_explain(const sql::ExplainStmt& stmt, const std::vector<types::Value>& params);
+  ExecContext make_context(const std::vector<types::Value>& params, MemoryBudget* budget);
+  Status commit_pending();
+  void abort_pending();
+
+  Engine* engine_;
+  int32_t process_id_;
+  std::atomic<bool> cancel_{false};
+  std::map<std::string, std::string> settings_;
+  std::unique_ptr<Transaction> txn_;  // set inside BEGIN ... COMMIT
+  bool txn_failed_ = false;
+  int64_t statement_micros_ = 0;
+};
+
+class Engine {
+ public:
+  // Opens the engine over `options.data_dir` (created if missing): loads the catalog
+  // and opens every table's storage, recovering what the last run left.
+  static Result<std::unique_ptr<Engine>> open(io::FileSystem* fs, EngineOptions options);
+  ~Engine();
+
+  std::unique_ptr<Session> new_session();
+  catalog::Catalog& catalog() { return *catalog_; }
+  const sql::FunctionRegistry& functions() const { return functions_; }
+  const EngineOptions& options() const { return options_; }
+  // A table's storage, or null when the table has none (dropped meanwhile).
+  std::shared_ptr<TableStorage> storage(catalog::Oid table_oid);
+  Status create_storage(const catalog::TableDef& table);
+  Status drop_storage(catalog::Oid table_oid);
+  // Background work: flush small writes into parts, merge parts. Called by the
+  // server's maintenance timer (off the event loop).
+  void maintenance();
+  // Cancels the session with this process id and secret (pgwire CancelRequest).
+  void cancel(int32_t process_id);
+
+ private:
+  friend class Session;
+  Engine(io::FileSystem* fs, EngineOptions options) : fs_(fs), options_(std::move(options)) {}
+
+  io::FileSystem* fs_;
+  EngineOptions options_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  sql::FunctionRegistry functions_;
+  std::mutex mu_;  // guards storages_, sessions_
+  std::map<catalog::Oid, std::shared_ptr<TableStorage>> storages_;
+  std::map<int32_t, Session*> sessions_;
+  std::atomic<int32_t> next_process_id_{1000};
+};
+
+}  // namespace strata::exec

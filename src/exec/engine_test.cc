@@ -1,0 +1,190 @@
+// End-to-end SQL through Session: parse, bind, plan, execute, against an engine
+// with in-memory tables (and one test over the durable columnar storage).
+#include "exec/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "sql/ast.h"
+#include "types/cast.h"
+
+namespace strata::exec {
+namespace {
+
+class EngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EngineOptions o;
+    auto e = Engine::open(io::posix_file_system(), o);
+    ASSERT_TRUE(e.ok()) << e.status().to_string();
+    engine_ = std::move(e).value();
+    session_ = engine_->new_session();
+  }
+
+  // Runs every statement; returns the last result's rows as "a|b" lines.
+  std::vector<std::string> rows(std::string_view sql) {
+    auto r = session_->execute_all(sql);
+    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().to_string();
+    std::vector<std::string> out;
+    if (!r.ok() || r->empty()) return out;
+    for (const auto& b : r->back().batches) {
+      for (size_t i = 0; i < b.rows; ++i) {
+        std::string line;
+        for (size_t c = 0; c < b.columns.size(); ++c) {
+          if (c) line += "|";
+          line += b.columns[c].is_null(i) ? "NULL" : types::format_value(b.columns[c].get_value(i));
+        }
+        out.push_back(line);
+      }
+    }
+    return out;
+  }
+
+  std::string error(std::string_view sql) {
+    auto r = session_->execute_all(sql);
+    if (r.ok()) return "ok";
+    return std::string(r.status().sqlstate());
+  }
+
+  void exec(std::string_view sql) {
+    auto r = session_->execute_all(sql);
+    ASSERT_TRUE(r.ok()) << sql << ": " << r.status().to_string();
+  }
+
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Session> session_;
+};
+
+using V = std::vector<std::string>;
+
+TEST_F(EngineTest, SelectWithoutFrom) {
+  EXPECT_EQ(rows("SELECT 1, 'a', 2 + 3 * 4, NULL IS NULL"), V({"1|a|14|t"}));
+  EXPECT_EQ(rows("SELECT CASE WHEN 1 = 2 THEN 'x' ELSE 'y' END"), V({"y"}));
+  EXPECT_EQ(rows("SELECT 7 / 2, -7 / 2, 7 % 3, 1.5 + 1"), V({"3|-3|1|2.5"}));
+}
+
+TEST_F(EngineTest, CreateInsertSelect) {
+  exec("CREATE TABLE t (a integer, b text, c numeric(10,2))");
+  exec("INSERT INTO t VALUES (1, 'one', 1.5), (2, 'two', 2.25), (3, NULL, NULL)");
+  EXPECT_EQ(rows("SELECT a, b, c FROM t ORDER BY a"), V({"1|one|1.50", "2|two|2.25", "3|NULL|NULL"}));
+  EXPECT_EQ(rows("SELECT a FROM t WHERE b IS NOT NULL AND a > 1"), V({"2"}));
+  EXPECT_EQ(rows("SELECT count(*), sum(a), max(b) FROM t"), V({"3|6|two"}));
+  EXPECT_EQ(rows("SELECT b, count(*) FROM t GROUP BY b ORDER BY b NULLS FIRST"), V({"NULL|1", "one|1", "two|1"}));
+  EXPECT_EQ(rows("SELECT a FROM t ORDER BY a DESC LIMIT 2"), V({"3", "2"}));
+}
+
+TEST_F(EngineTest, JoinsAndSubqueries) {
+  exec("CREATE TABLE a (id int, x int); CREATE TABLE b (id int, y int)");
+  exec("INSERT INTO a VALUES (1, 10), (2, 20), (3, 30); INSERT INTO b VALUES (1, 100), (3, 300), (4, 400)");
+  EXPECT_EQ(rows("SELECT a.id, x, y FROM a, b WHERE a.id = b.id ORDER BY 1"), V({"1|10|100", "3|30|300"}));
+  EXPECT_EQ(rows("SELECT a.id, y FROM a LEFT JOIN b ON a.id = b.id ORDER BY 1"), V({"1|100", "2|NULL", "3|300"}));
+  EXPECT_EQ(rows("SELECT id FROM a WHERE id IN (SELECT id FROM b) ORDER BY id"), V({"1", "3"}));
+  EXPECT_EQ(rows("SELECT id, (SELECT count(*) FROM b WHERE b.id < a.id) FROM a ORDER BY id"), V({"1|0", "2|1", "3|1"}));
+  EXPECT_EQ(rows("SELECT id FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.id = a.id) ORDER BY id"), V({"1", "3"}));
+  EXPECT_EQ(rows("SELECT id FROM a UNION SELECT id FROM b ORDER BY 1"), V({"1", "2", "3", "4"}));
+}
+
+TEST_F(EngineTest, UpdateDeleteAndConstraints) {
+  exec("CREATE TABLE k (id int PRIMARY KEY, v text NOT NULL DEFAULT 'd', CHECK (id > 0))");
+  exec("INSERT INTO k (id) VALUES (1), (2)");
+  EXPECT_EQ(error("INSERT INTO k VALUES (1, 'x')"), "23505");
+  EXPECT_EQ(error("INSERT INTO k VALUES (3, NULL)"), "23502");
+  EXPECT_EQ(error("INSERT INTO k VALUES (-1, 'x')"), "23514");
+  exec("INSERT INTO k VALUES (1, 'new') ON CONFLICT (id) DO UPDATE SET v = excluded.v");
+  exec("UPDATE k SET v = v || '!' WHERE id = 2");
+  EXPECT_EQ(rows("SELECT id, v FROM k ORDER BY id"), V({"1|new", "2|d!"}));
+  exec("DELETE FROM k WHERE id = 1");
+  EXPECT_EQ(rows("SELECT id, v FROM k"), V({"2|d!"}));
+  EXPECT_EQ(rows("INSERT INTO k VALUES (5, 'r') RETURNING id * 10, v"), V({"50|r"}));
+}
+
+TEST_F(EngineTest, TransactionsRollBack) {
+  exec("CREATE TABLE t (a int)");
+  exec("BEGIN; INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)");
+  EXPECT_EQ(rows("SELECT count(*) FROM t"), V({"2"}));
+  exec("ROLLBACK");
+  EXPECT_EQ(rows("SELECT count(*) FROM t"), V({"0"}));
+  exec("BEGIN; INSERT INTO t VALUES (3); COMMIT");
+  EXPECT_EQ(rows("SELECT a FROM t"), V({"3"}));
+  exec("BEGIN");
+  EXPECT_EQ(error("SELECT * FROM nosuch"), "42P01");
+  EXPECT_EQ(error("SELECT 1"), "25P02");
+  exec("ROLLBACK");
+  EXPECT_EQ(rows("SELECT 1"), V({"1"}));
+}
+
+TEST_F(EngineTest, ErrorsCarrySqlstateAndPosition) {
+  auto r = session_->execute_all("SELECT nosuch FROM (SELECT 1 AS a) s");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().sqlstate(), "42703");
+  EXPECT_EQ(r.status().position(), 8);
+  EXPECT_EQ(error("SELECT 1/0"), "22012");
+  EXPECT_EQ(error("SELEC 1"), "42601");
+  EXPECT_EQ(error("SELECT 'a' + 1"), "22P02");
+}
+
+TEST_F(EngineTest, Views) {
+  exec("CREATE TABLE s (g text, v int)");
+  exec("INSERT INTO s VALUES ('a', 1), ('a', 2), ('b', 5)");
+  exec("CREATE VIEW sv AS SELECT g, sum(v) AS total FROM s GROUP BY g");
+  EXPECT_EQ(rows("SELECT * FROM sv ORDER BY g"), V({"a|3", "b|5"}));
+  exec("DROP TABLE s");
+  EXPECT_EQ(error("SELECT * FROM sv"), "42P01");
+}
+
+TEST_F(EngineTest, CopyFromAndTo) {
+  exec("CREATE TABLE c (id int PRIMARY KEY, name text DEFAULT 'none', price numeric(6,2))");
+  auto parsed = session_->parse("COPY c (id, price) FROM STDIN WITH (FORMAT csv, HEADER)");
+  ASSERT_TRUE(parsed.ok());
+  auto in = session_->begin_copy_in((*parsed)[0]->as<sql::CopyStmt>());
+  ASSERT_TRUE(in.ok()) << in.status().to_string();
+  ASSERT_TRUE((*in)->write("id,price\n1,1.5\n2,").ok());
+  ASSERT_TRUE((*in)->write("\n3,\"2.25\"\n").ok());
+  auto n = (*in)->finish();
+  ASSERT_TRUE(n.ok()) << n.status().to_string();
+  EXPECT_EQ(*n, 3u);
+  ASSERT_TRUE(session_->end_statement(true).ok());
+  EXPECT_EQ(rows("SELECT id, name, price FROM c ORDER BY id"), V({"1|none|1.50", "2|none|NULL", "3|none|2.25"}));
+  auto out_stmt = session_->parse("COPY (SELECT id, price FROM c ORDER BY id) TO STDOUT");
+  ASSERT_TRUE(out_stmt.ok());
+  auto out = session_->copy_out((*out_stmt)[0]->as<sql::CopyStmt>());
+  ASSERT_TRUE(out.ok()) << out.status().to_string();
+  EXPECT_EQ(out->first, "1\t1.50\n2\t\\N\n3\t2.25\n");
+  // A duplicate key rejects the whole COPY.
+  auto again = session_->begin_copy_in((*parsed)[0]->as<sql::CopyStmt>());
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE((*again)->write("id,price\n4,1\n1,1\n").ok());
+  auto failed = (*again)->finish();
+  ASSERT_TRUE(session_->end_statement(failed.ok()).ok());
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().sqlstate(), "23505");
+  EXPECT_EQ(rows("SELECT count(*) FROM c"), V({"3"}));
+}
+
+TEST(EngineDurableTest, TablesSurviveReopen) {
+  std::string dir = std::filesystem::temp_directory_path() / ("strata_engine_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  EngineOptions o;
+  o.data_dir = dir;
+  {
+    auto e = Engine::open(io::posix_file_system(), o);
+    ASSERT_TRUE(e.ok()) << e.status().to_string();
+    auto s = (*e)->new_session();
+    ASSERT_TRUE(s->execute_all("CREATE TABLE d (a int, b text); INSERT INTO d VALUES (1, 'x'), (2, 'y');"
+                               "DELETE FROM d WHERE a = 1")
+                    .ok());
+  }
+  auto e = Engine::open(io::posix_file_system(), o);
+  ASSERT_TRUE(e.ok()) << e.status().to_string();
+  auto s = (*e)->new_session();
+  auto r = s->execute_all("SELECT a, b FROM d");
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  ASSERT_EQ(r->back().batches.size(), 1u);
+  EXPECT_EQ(r->back().batches[0].rows, 1u);
+  EXPECT_EQ(types::format_value(r->back().batches[0].columns[1].get_value(0)), "y");
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace strata::exec

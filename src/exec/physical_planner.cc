@@ -1,0 +1,578 @@
+#include "exec/physical_planner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "exec/basic_operators.h"
+#include "exec/distinct.h"
+#include "exec/expression.h"
+#include "exec/hash_aggregate.h"
+#include "exec/hash_join.h"
+#include "exec/limit.h"
+#include "exec/set_operation.h"
+#include "exec/sort.h"
+#include "exec/union_all.h"
+
+namespace strata::exec {
+
+using sql::BoundExpr;
+using sql::BoundExprKind;
+using sql::BoundExprPtr;
+using sql::LogicalKind;
+using sql::LogicalPlan;
+using types::Type;
+
+namespace {
+
+// A join without equality keys: both sides get a constant key column, so every
+// probe row meets every build row (a nested loop through one hash bucket); the
+// condition is the residual. Output: left columns then right columns.
+OperatorPtr nested_loop_join(OperatorPtr left, OperatorPtr right, JoinKind kind, BatchExpressionPtr condition);
+
+// Calls f on every column reference of this query level (not inside subquery plans).
+template <class F>
+void for_each_column(const BoundExpr& e, F&& f) {
+  if (e.kind == BoundExprKind::kColumnRef) f(e.column);
+  for (const auto& c : e.children) for_each_column(*c, f);
+}
+
+bool has_correlated_subquery(const BoundExpr& e) {
+  if (e.kind == BoundExprKind::kSubquery && e.correlated) return true;
+  for (const auto& c : e.children) {
+    if (has_correlated_subquery(*c)) return true;
+  }
+  return false;
+}
+
+// A copy of `e` with column references renumbered through `map` (old -> new).
+BoundExprPtr remap(const BoundExpr& e, const std::vector<int32_t>& map) {
+  BoundExprPtr c = e.clone();
+  auto walk = [&](BoundExpr& x, auto&& self) -> void {
+    if (x.kind == BoundExprKind::kColumnRef) x.column = map[static_cast<size_t>(x.column)];
+    for (auto& ch : x.children) self(*ch, self);
+  };
+  walk(*c, walk);
+  return c;
+}
+
+void split_conjuncts(const BoundExpr& e, std::vector<BoundExprPtr>& out) {
+  if (e.kind == BoundExprKind::kAnd) {
+    for (const auto& c : e.children) split_conjuncts(*c, out);
+    return;
+  }
+  out.push_back(e.clone());
+}
+
+BoundExprPtr and_all(std::vector<BoundExprPtr> conj) {
+  if (conj.empty()) return nullptr;
+  if (conj.size() == 1) return std::move(conj[0]);
+  auto a = std::make_unique<BoundExpr>();
+  a->kind = BoundExprKind::kAnd;
+  a->type = Type::boolean();
+  a->children = std::move(conj);
+  return a;
+}
+
+std::vector<BoundExprPtr> column_refs(const std::vector<Type>& types, size_t count) {
+  std::vector<BoundExprPtr> v;
+  for (size_t i = 0; i < count; ++i) v.push_back(sql::make_column_ref(static_cast<int32_t>(i), types[i]));
+  return v;
+}
+
+// Wraps `op` in a projection that appends `extra` expressions after its columns.
+OperatorPtr append_columns(OperatorPtr op, std::vector<BoundExprPtr> extra) {
+  if (extra.empty()) return op;
+  std::vector<Type> types = op->output_types();
+  std::vector<BoundExprPtr> exprs = column_refs(types, types.size());
+  for (auto& e : extra) exprs.push_back(std::move(e));
+  return std::make_unique<Project>(std::move(op), std::move(exprs));
+}
+
+// Keeps the listed columns of `op`.
+OperatorPtr keep_columns(OperatorPtr op, const std::vector<int32_t>& cols) {
+  const std::vector<Type>& types = op->output_types();
+  bool identity = cols.size() == types.size();
+  for (size_t i = 0; identity && i < cols.size(); ++i) identity = cols[i] == static_cast<int32_t>(i);
+  if (identity) return op;
+  std::vector<BoundExprPtr> exprs;
+  for (int32_t c : cols) exprs.push_back(sql::make_column_ref(c, types[static_cast<size_t>(c)]));
+  return std::make_unique<Project>(std::move(op), std::move(exprs));
+}
+
+JoinKind join_kind_of(sql::LogicalJoinKind k) {
+  switch (k) {
+    case sql::LogicalJoinKind::kLeft: return JoinKind::kLeft;
+    case sql::LogicalJoinKind::kRight: return JoinKind::kRight;
+    case sql::LogicalJoinKind::kFull: return JoinKind::kFull;
+    case sql::LogicalJoinKind::kSemi: return JoinKind::kSemi;
+    case sql::LogicalJoinKind::kAnti: return JoinKind::kAnti;
+    default: return JoinKind::kInner;
+  }
+}
+
+// An equality usable as a hash key between column sets: `=` whose two sides read
+// disjoint sides. Sets `left_side` to the side reading only `left` columns.
+bool equi_key(const BoundExpr& e, const std::function<int(int32_t)>& side, int* left_child) {
+  if (e.kind != BoundExprKind::kFunction || e.function == nullptr || e.function->name != "=" || e.children.size() != 2) {
+    return false;
+  }
+  if (e.has_volatile()) return false;
+  auto sides = [&](const BoundExpr& x) {
+    int mask = 0;
+    for_each_column(x, [&](int32_t c) { mask |= side(c); });
+    return mask;
+  };
+  int a = sides(*e.children[0]);
+  int b = sides(*e.children[1]);
+  if (a == 1 && b == 2) {
+    *left_child = 0;
+    return true;
+  }
+  if (a == 2 && b == 1) {
+    *left_child = 1;
+    return true;
+  }
+  return false;
+}
+
+OperatorPtr nested_loop_join(OperatorPtr left, OperatorPtr right, JoinKind kind, BatchExpressionPtr condition) {
+  int lw = static_cast<int>(left->output_types().size());
+  int rw = static_cast<int>(right->output_types().size());
+  std::vector<BoundExprPtr> one_l, one_r;
+  one_l.push_back(sql::make_constant(types::Value::integer(1)));
+  one_r.push_back(sql::make_constant(types::Value::integer(1)));
+  left = append_columns(std::move(left), std::move(one_l));
+  right = append_columns(std::move(right), std::move(one_r));
+  // The residual was written over (left ++ right); the key columns shift the right side.
+  BatchExpressionPtr residual;
+  if (condition) {
+    residual = std::move(condition);
+  }
+  OperatorPtr join = std::make_unique<HashJoin>(std::move(left), std::move(right), std::vector<int>{lw},
+                                                std::vector<int>{rw}, kind, std::move(residual), false);
+  std::vector<int32_t> keep;
+  for (int c = 0; c < lw; ++c) keep.push_back(c);
+  for (int c = 0; c < rw; ++c) keep.push_back(lw + 1 + c);
+  return keep_columns(std::move(join), keep);
+}
+
+}  // namespace
+
+Result<OperatorPtr> PhysicalPlanner::plan(const LogicalPlan& p) {
+  if (auto it = overrides_.find(&p); it != overrides_.end()) return it->second();
+  switch (p.kind) {
+    case LogicalKind::kGet: return scan_(p);
+    case LogicalKind::kValues: {
+      std::vector<std::vector<BoundExprPtr>> rows;
+      for (const auto& r : p.rows) {
+        std::vector<BoundExprPtr> row;
+        for (const auto& e : r) row.push_back(e->clone());
+        rows.push_back(std::move(row));
+      }
+      return OperatorPtr(std::make_unique<ValuesScan>(p.types, std::move(rows)));
+    }
+    case LogicalKind::kFilter: {
+      const LogicalPlan& child = *p.children[0];
+      if (child.kind == LogicalKind::kJoin &&
+          (child.join_kind == sql::LogicalJoinKind::kInner || child.join_kind == sql::LogicalJoinKind::kCross)) {
+        return plan_inner_joins(child, p.predicate.get());
+      }
+      STRATA_ASSIGN_OR_RETURN(OperatorPtr c, plan(child));
+      return OperatorPtr(std::make_unique<Filter>(std::move(c), p.predicate->clone()));
+    }
+    case LogicalKind::kProject: {
+      STRATA_ASSIGN_OR_RETURN(OperatorPtr c, plan(*p.children[0]));
+      std::vector<BoundExprPtr> exprs;
+      for (const auto& e : p.exprs) exprs.push_back(e->clone());
+      return OperatorPtr(std::make_unique<Project>(std::move(c), std::move(exprs)));
+    }
+    case LogicalKind::kJoin:
+      if (p.join_kind == sql::LogicalJoinKind::kInner || p.join_kind == sql::LogicalJoinKind::kCross) {
+        return plan_inner_joins(p, nullptr);
+      }
+      return plan_join(p);
+    case LogicalKind::kAggregate: return plan_aggregate(p);
+    case LogicalKind::kWindow: return plan_window(p);
+    case LogicalKind::kSort: return plan_sort(p, Limit::kNoLimit, 0);
+    case LogicalKind::kLimit: {
+      int64_t limit = p.limit;
+      int64_t offset = p.offset;
+      if (p.limit_expr || p.offset_expr) {
+        ExecContext ctx;
+        ctx.params = params_;
+        if (p.limit_expr) {
+          STRATA_ASSIGN_OR_RETURN(types::Value v, evaluate_scalar(ctx, *p.limit_expr));
+          limit = v.is_null() ? Limit::kNoLimit : v.as_int();
+          if (limit < 0 && limit != Limit::kNoLimit) return Status::sql("2201W", "LIMIT must not be negative");
+        }
+        if (p.offset_expr) {
+          STRATA_ASSIGN_OR_RETURN(types::Value v, evaluate_scalar(ctx, *p.offset_expr));
+          offset = v.is_null() ? 0 : v.as_int();
+          if (offset < 0) return Status::sql("2201X", "OFFSET must not be negative");
+        }
+      }
+      const LogicalPlan& child = *p.children[0];
+      if (child.kind == LogicalKind::kSort && limit != Limit::kNoLimit) return plan_sort(child, limit, offset);
+      STRATA_ASSIGN_OR_RETURN(OperatorPtr c, plan(child));
+      return OperatorPtr(std::make_unique<Limit>(std::move(c), limit, offset));
+    }
+    case LogicalKind::kDistinct: {
+      STRATA_ASSIGN_OR_RETURN(OperatorPtr c, plan(*p.children[0]));
+      return OperatorPtr(std::make_unique<HashDistinct>(std::move(c)));
+    }
+    case LogicalKind::kSetOp: {
+      STRATA_ASSIGN_OR_RETURN(OperatorPtr l, plan(*p.children[0]));
+      STRATA_ASSIGN_OR_RETURN(OperatorPtr r, plan(*p.children[1]));
+      if (p.set_op == sql::LogicalSetOp::kUnion && p.set_all) {
+        std::vector<OperatorPtr> kids;
+        kids.push_back(std::move(l));
+        kids.push_back(std::move(r));
+        return OperatorPtr(std::make_unique<UnionAll>(std::move(kids)));
+      }
+      SetOpKind kind = p.set_op == sql::LogicalSetOp::kUnion       ? SetOpKind::kUnion
+                       : p.set_op == sql::LogicalSetOp::kIntersect ? SetOpKind::kIntersect
+                                                                   : SetOpKind::kExcept;
+      return OperatorPtr(std::make_unique<SetOperation>(std::move(l), std::move(r), kind, p.set_all));
+    }
+    case LogicalKind::kInsert:
+    case LogicalKind::kUpdate:
+    case LogicalKind::kDelete: return plan(*p.children[0]);
+  }
+  return Status::sql("XX000", "unknown logical plan node");
+}
+
+Result<OperatorPtr> PhysicalPlanner::plan_inner_joins(const LogicalPlan& root, const BoundExpr* filter) {
+  // Flatten the inner/cross join tree into leaves (with their column offsets in the
+  // original layout) and conjuncts over the original layout.
+  struct Leaf {
+    const LogicalPlan* plan;
+    int32_t offset;
+    int32_t width;
+  };
+  std::vector<Leaf> leaves;
+  std::vector<BoundExprPtr> conjuncts;
+  auto flatten = [&](const LogicalPlan& n, int32_t offset, auto&& self) -> void {
+    if (n.kind == LogicalKind::kJoin &&
+        (n.join_kind == sql::LogicalJoinKind::kInner || n.join_kind == sql::LogicalJoinKind::kCross)) {
+      int32_t left_width = static_cast<int32_t>(n.children[0]->types.size());
+      self(*n.children[0], offset, self);
+      self(*n.children[1], offset + left_width, self);
+      if (n.predicate) {
+        std::vector<int32_t> shift(n.types.size());
+        for (size_t i = 0; i < shift.size(); ++i) shift[i] = static_cast<int32_t>(i) + offset;
+        std::vector<BoundExprPtr> parts;
+        split_conjuncts(*n.predicate, parts);
+        for (auto& c : parts) {
+          if (has_correlated_subquery(*c)) {
+            // Correlated subqueries read the row in the original layout: keep them for
+            // the filter applied after the layout is restored.
+            conjuncts.push_back(remap(*c, shift));
+            continue;
+          }
+          conjuncts.push_back(remap(*c, shift));
+        }
+      }
+      return;
+    }
+    leaves.push_back({&n, offset, static_cast<int32_t>(n.types.size())});
+  };
+  flatten(root, 0, flatten);
+  if (filter) split_conjuncts(*filter, conjuncts);
+  const int32_t total = static_cast<int32_t>(root.types.size());
+  auto leaf_of = [&](int32_t col) {
+    for (size_t i = 0; i < leaves.size(); ++i) {
+      if (col >= leaves[i].offset && col < leaves[i].offset + leaves[i].width) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  struct Conj {
+    BoundExprPtr expr;
+    std::set<int> leaves;
+    bool late = false;  // apply after the original layout is restored
+    bool used = false;
+  };
+  std::vector<Conj> conj;
+  for (auto& c : conjuncts) {
+    Conj x;
+    for_each_column(*c, [&](int32_t col) { x.leaves.insert(leaf_of(col)); });
+    x.late = has_correlated_subquery(*c);
+    x.expr = std::move(c);
+    conj.push_back(std::move(x));
+  }
+  // Plan each leaf with its single-leaf conjuncts pushed down.
+  std::vector<OperatorPtr> ops(leaves.size());
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    STRATA_ASSIGN_OR_RETURN(ops[i], plan(*leaves[i].plan));
+    std::vector<BoundExprPtr> local;
+    std::vector<int32_t> map(static_cast<size_t>(total), 0);
+    for (int32_t c = 0; c < leaves[i].width; ++c) map[static_cast<size_t>(leaves[i].offset + c)] = c;
+    for (auto& c : conj) {
+      if (c.used || c.late || c.leaves.size() != 1 || *c.leaves.begin() != static_cast<int>(i)) continue;
+      local.push_back(remap(*c.expr, map));
+      c.used = true;
+    }
+    if (BoundExprPtr f = and_all(std::move(local))) ops[i] = std::make_unique<Filter>(std::move(ops[i]), std::move(f));
+  }
+  // Greedy order: start with the first leaf; each step joins a leaf connected by an
+  // equality when there is one.
+  std::vector<int32_t> layout;  // current column -> original column
+  std::set<int> joined;
+  auto add_leaf_layout = [&](int i) {
+    for (int32_t c = 0; c < leaves[static_cast<size_t>(i)].width; ++c) layout.push_back(leaves[static_cast<size_t>(i)].offset + c);
+  };
+  OperatorPtr current = std::move(ops[0]);
+  joined.insert(0);
+  add_leaf_layout(0);
+  while (joined.size() < leaves.size()) {
+    int next = -1;
+    for (auto& c : conj) {
+      if (c.used || c.late || c.leaves.size() != 2) continue;
+      int a = *c.leaves.begin(), b = *c.leaves.rbegin();
+      int other = joined.count(a) && !joined.count(b) ? b : (joined.count(b) && !joined.count(a) ? a : -1);
+      if (other < 0) continue;
+      auto side = [&](int32_t col) {
+        int l = leaf_of(col);
+        return joined.count(l) ? 1 : (l == other ? 2 : 4);
+      };
+      int lc;
+      if (equi_key(*c.expr, side, &lc)) {
+        next = other;
+        break;
+      }
+    }
+    if (next < 0) {
+      for (size_t i = 0; i < leaves.size(); ++i) {
+        if (!joined.count(static_cast<int>(i))) {
+          next = static_cast<int>(i);
+          break;
+        }
+      }
+    }
+    // Maps for the current side and the new leaf.
+    std::vector<int32_t> left_map(static_cast<size_t>(total), -1);
+    for (size_t i = 0; i < layout.size(); ++i) left_map[static_cast<size_t>(layout[i])] = static_cast<int32_t>(i);
+    std::vector<int32_t> right_map(static_cast<size_t>(total), -1);
+    const Leaf& nl = leaves[static_cast<size_t>(next)];
+    for (int32_t c = 0; c < nl.width; ++c) right_map[static_cast<size_t>(nl.offset + c)] = c;
+    auto side = [&](int32_t col) {
+      int l = leaf_of(col);
+      return joined.count(l) ? 1 : (l == next ? 2 : 4);
+    };
+    std::vector<BoundExprPtr> left_keys, right_keys;
+    for (auto& c : conj) {
+      if (c.used || c.late) continue;
+      int lc;
+      if (!equi_key(*c.expr, side, &lc)) continue;
+      BoundExprPtr lk = remap(*c.expr->children[static_cast<size_t>(lc)], left_map);
+      BoundExprPtr rk = remap(*c.expr->children[static_cast<size_t>(1 - lc)], right_map);
+      if (lk->type != rk->type) {
+        Result<Type> t = sql::FunctionRegistry::common_type({lk->type, rk->type});
+        if (!t.ok()) continue;
+        lk = sql::make_cast(std::move(lk), *t);
+        rk = sql::make_cast(std::move(rk), *t);
+      }
+      left_keys.push_back(std::move(lk));
+      right_keys.push_back(std::move(rk));
+      c.used = true;
+    }
+    OperatorPtr right = std::move(ops[static_cast<size_t>(next)]);
+    int32_t lw = static_cast<int32_t>(layout.size());
+    if (!left_keys.empty()) {
+      size_t nkeys = left_keys.size();
+      current = append_columns(std::move(current), std::move(left_keys));
+      right = append_columns(std::move(right), std::move(right_keys));
+      std::vector<int> pk, bk;
+      for (size_t k = 0; k < nkeys; ++k) {
+        pk.push_back(lw + static_cast<int>(k));
+        bk.push_back(nl.width + static_cast<int>(k));
+      }
+      current = std::make_unique<HashJoin>(std::move(current), std::move(right), pk, bk, JoinKind::kInner, nullptr, false);
+      // Drop the key columns: probe keys sit after the probe's columns, build keys
+      // after the build's.
+      std::vector<int32_t> keep;
+      for (int32_t c = 0; c < lw; ++c) keep.push_back(c);
+      int32_t build_start = lw + static_cast<int32_t>(nkeys);
+      for (int32_t c = 0; c < nl.width; ++c) keep.push_back(build_start + c);
+      current = keep_columns(std::move(current), keep);
+    } else {
+      current = nested_loop_join(std::move(current), std::move(right), JoinKind::kInner, nullptr);
+    }
+    joined.insert(next);
+    add_leaf_layout(next);
+    // Conjuncts now fully covered become filters.
+    std::vector<int32_t> map(static_cast<size_t>(total), -1);
+    for (size_t i = 0; i < layout.size(); ++i) map[static_cast<size_t>(layout[i])] = static_cast<int32_t>(i);
+    std::vector<BoundExprPtr> ready;
+    for (auto& c : conj) {
+      if (c.used || c.late) continue;
+      bool covered = std::all_of(c.leaves.begin(), c.leaves.end(), [&](int l) { return l < 0 || joined.count(l); });
+      if (!covered) continue;
+      ready.push_back(remap(*c.expr, map));
+      c.used = true;
+    }
+    if (BoundExprPtr f = and_all(std::move(ready))) current = std::make_unique<Filter>(std::move(current), std::move(f));
+  }
+  // Restore the original column order.
+  std::vector<int32_t> back(static_cast<size_t>(total));
+  for (size_t i = 0; i < layout.size(); ++i) back[static_cast<size_t>(layout[i])] = static_cast<int32_t>(i);
+  current = keep_columns(std::move(current), back);
+  std::vector<BoundExprPtr> rest;
+  for (auto& c : conj) {
+    if (!c.used) rest.push_back(std::move(c.expr));
+  }
+  if (BoundExprPtr f = and_all(std::move(rest))) current = std::make_unique<Filter>(std::move(current), std::move(f));
+  return current;
+}
+
+Result<OperatorPtr> PhysicalPlanner::plan_join(const LogicalPlan& j) {
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr left, plan(*j.children[0]));
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr right, plan(*j.children[1]));
+  int32_t lw = static_cast<int32_t>(j.children[0]->types.size());
+  int32_t rw = static_cast<int32_t>(j.children[1]->types.size());
+  JoinKind kind = join_kind_of(j.join_kind);
+  std::vector<BoundExprPtr> conj;
+  if (j.predicate) split_conjuncts(*j.predicate, conj);
+  auto side = [&](int32_t col) { return col < lw ? 1 : 2; };
+  std::vector<BoundExprPtr> lkeys, rkeys, residual;
+  std::vector<int32_t> right_map(static_cast<size_t>(lw + rw));
+  for (int32_t c = 0; c < lw + rw; ++c) right_map[static_cast<size_t>(c)] = c - lw;
+  for (auto& c : conj) {
+    int lc;
+    if (!has_correlated_subquery(*c) && equi_key(*c, side, &lc)) {
+      BoundExprPtr lk = c->children[static_cast<size_t>(lc)]->clone();
+      BoundExprPtr rk = remap(*c->children[static_cast<size_t>(1 - lc)], right_map);
+      if (lk->type != rk->type) {
+        Result<Type> t = sql::FunctionRegistry::common_type({lk->type, rk->type});
+        if (t.ok()) {
+          lk = sql::make_cast(std::move(lk), *t);
+          rk = sql::make_cast(std::move(rk), *t);
+        } else {
+          residual.push_back(std::move(c));
+          continue;
+        }
+      }
+      lkeys.push_back(std::move(lk));
+      rkeys.push_back(std::move(rk));
+    } else {
+      residual.push_back(std::move(c));
+    }
+  }
+  if (lkeys.empty()) {
+    // The residual sees (left ++ constant key ++ right ++ constant key).
+    std::vector<int32_t> map(static_cast<size_t>(lw + rw));
+    for (int32_t c = 0; c < lw; ++c) map[static_cast<size_t>(c)] = c;
+    for (int32_t c = 0; c < rw; ++c) map[static_cast<size_t>(lw + c)] = lw + 1 + c;
+    BoundExprPtr cond = and_all(std::move(residual));
+    BatchExpressionPtr c = cond ? compile_expression(*remap(*cond, map)) : nullptr;
+    return nested_loop_join(std::move(left), std::move(right), kind, std::move(c));
+  }
+  size_t nkeys = lkeys.size();
+  left = append_columns(std::move(left), std::move(lkeys));
+  right = append_columns(std::move(right), std::move(rkeys));
+  // The residual sees (left ++ left keys ++ right ++ right keys).
+  std::vector<int32_t> res_map(static_cast<size_t>(lw + rw));
+  for (int32_t c = 0; c < lw; ++c) res_map[static_cast<size_t>(c)] = c;
+  for (int32_t c = 0; c < rw; ++c) res_map[static_cast<size_t>(lw + c)] = lw + static_cast<int32_t>(nkeys) + c;
+  BatchExpressionPtr res;
+  if (BoundExprPtr r = and_all(std::move(residual))) res = compile_expression(*remap(*r, res_map));
+  std::vector<int> pk, bk;
+  for (size_t k = 0; k < nkeys; ++k) {
+    pk.push_back(lw + static_cast<int>(k));
+    bk.push_back(rw + static_cast<int>(k));
+  }
+  OperatorPtr join = std::make_unique<HashJoin>(std::move(left), std::move(right), pk, bk, kind, std::move(res), false);
+  std::vector<int32_t> keep;
+  for (int32_t c = 0; c < lw; ++c) keep.push_back(c);
+  for (int32_t c = 0; c < rw; ++c) keep.push_back(lw + static_cast<int32_t>(nkeys) + c);
+  return keep_columns(std::move(join), keep);
+}
+
+Result<OperatorPtr> PhysicalPlanner::plan_aggregate(const LogicalPlan& a) {
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr child, plan(*a.children[0]));
+  // Project: groups, then per aggregate its arguments, filter and order keys.
+  std::vector<BoundExprPtr> exprs;
+  std::vector<int> group_cols;
+  for (const auto& g : a.groups) {
+    group_cols.push_back(static_cast<int>(exprs.size()));
+    exprs.push_back(g->clone());
+  }
+  std::vector<AggregateSpec> specs;
+  for (const auto& agg : a.aggregates) {
+    AggregateSpec s;
+    s.function = agg.function;
+    s.distinct = agg.distinct;
+    s.result_type = agg.type;
+    s.direct_args = agg.direct_args;
+    for (const auto& arg : agg.args) {
+      s.arg_cols.push_back(static_cast<int>(exprs.size()));
+      exprs.push_back(arg->clone());
+    }
+    if (agg.filter) {
+      s.filter_col = static_cast<int>(exprs.size());
+      exprs.push_back(agg.filter->clone());
+    }
+    for (const auto& o : agg.order_by) {
+      s.order_by.push_back(SortKey{static_cast<int>(exprs.size()), o.descending, o.nulls_first});
+      exprs.push_back(o.expr->clone());
+    }
+    specs.push_back(std::move(s));
+  }
+  OperatorPtr input = std::make_unique<Project>(std::move(child), std::move(exprs));
+  return OperatorPtr(std::make_unique<HashAggregate>(std::move(input), group_cols, std::move(specs)));
+}
+
+Result<OperatorPtr> PhysicalPlanner::plan_window(const LogicalPlan& w) {
+  return Status::sql("0A000", "window functions are not supported yet");
+}
+
+Result<OperatorPtr> PhysicalPlanner::plan_sort(const LogicalPlan& s, int64_t limit, int64_t offset) {
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr child, plan(*s.children[0]));
+  size_t width = s.children[0]->types.size();
+  std::vector<BoundExprPtr> extra;
+  std::vector<SortKey> keys;
+  for (const auto& k : s.sort_keys) {
+    int col;
+    if (k.expr->kind == BoundExprKind::kColumnRef) {
+      col = k.expr->column;
+    } else {
+      col = static_cast<int>(width + extra.size());
+      extra.push_back(k.expr->clone());
+    }
+    keys.push_back(SortKey{col, k.descending, k.nulls_first});
+  }
+  bool added = !extra.empty();
+  child = append_columns(std::move(child), std::move(extra));
+  OperatorPtr sorted = limit != Limit::kNoLimit
+                           ? OperatorPtr(std::make_unique<TopN>(std::move(child), keys, limit, offset))
+                           : OperatorPtr(std::make_unique<Sort>(std::move(child), keys));
+  if (!added) return sorted;
+  std::vector<int32_t> keep;
+  for (size_t c = 0; c < width; ++c) keep.push_back(static_cast<int32_t>(c));
+  return keep_columns(std::move(sorted), keep);
+}
+
+std::string explain_operator_tree(const Operator& root, bool analyze) {
+  std::string out;
+  auto walk = [&](const Operator& op, int depth, auto&& self) -> void {
+    std::string line(static_cast<size_t>(depth) * 2, ' ');
+    if (depth > 0) line += "->  ";
+    line += op.name();
+    std::string d = op.detail();
+    if (!d.empty()) line += " (" + d + ")";
+    if (analyze) {
+      const OperatorStats& s = op.stats();
+      line += fmt::format(" (actual rows={} batches={} time={:.3f} ms", s.rows_out, s.batches_out,
+                          static_cast<double>(s.time_ns) / 1e6);
+      if (s.spilled_bytes > 0) line += fmt::format(" spilled={} bytes", s.spilled_bytes);
+      line += ")";
+    }
+    out += line + "\n";
+    for (const auto& c : op.children()) self(*c, depth + 1, self);
+  };
+  walk(root, 0, walk);
+  return out;
+}
+
+}  // namespace strata::exec

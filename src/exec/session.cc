@@ -1,0 +1,447 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "exec/basic_operators.h"
+#include "exec/engine.h"
+#include "exec/expression.h"
+#include "exec/physical_planner.h"
+#include "exec/session_internal.h"
+#include "sql/binder.h"
+#include "sql/parser.h"
+#include "types/cast.h"
+#include "types/value.h"
+
+namespace strata::exec {
+
+using catalog::TableDef;
+using sql::LogicalKind;
+using sql::LogicalPlan;
+using types::Batch;
+using types::Type;
+using types::Value;
+using types::Vector;
+
+Session::Session(Engine* engine, int32_t process_id) : engine_(engine), process_id_(process_id) {
+  if (process_id != 0) {
+    std::lock_guard<std::mutex> lock(engine->mu_);
+    engine->sessions_[process_id] = this;
+  }
+  settings_ = {
+      {"application_name", ""},
+      {"client_encoding", "UTF8"},
+      {"datestyle", "ISO, MDY"},
+      {"default_transaction_isolation", "repeatable read"},
+      {"extra_float_digits", "1"},
+      {"integer_datetimes", "on"},
+      {"intervalstyle", "postgres"},
+      {"is_superuser", "on"},
+      {"search_path", "\"$user\", public"},
+      {"server_encoding", "UTF8"},
+      {"server_version", "15.0"},
+      {"server_version_num", "150000"},
+      {"standard_conforming_strings", "on"},
+      {"statement_timeout", "0"},
+      {"synchronous_commit", engine->options().synchronous_commit ? "on" : "off"},
+      {"timezone", "UTC"},
+      {"transaction_isolation", "repeatable read"},
+  };
+}
+
+Session::~Session() {
+  abort_pending();
+  if (process_id_ != 0) {
+    std::lock_guard<std::mutex> lock(engine_->mu_);
+    engine_->sessions_.erase(process_id_);
+  }
+}
+
+char Session::transaction_status() const {
+  if (txn_ && txn_->explicit_block) return txn_failed_ ? 'E' : 'T';
+  return 'I';
+}
+
+Result<std::vector<sql::StatementPtr>> Session::parse(std::string_view text) const { return sql::parse_sql(text); }
+
+ExecContext Session::make_context(const std::vector<Value>& params, MemoryBudget* budget) {
+  ExecContext ctx;
+  ctx.functions.statement_timestamp_micros = statement_micros_;
+  ctx.functions.transaction_timestamp_micros = statement_micros_;
+  ctx.functions.random_seed = static_cast<uint64_t>(statement_micros_) ^ static_cast<uint64_t>(process_id_);
+  ctx.params = &params;
+  ctx.memory = budget;
+  ctx.cancel = &cancel_;
+  return ctx;
+}
+
+Result<std::vector<StatementResult>> Session::execute_all(std::string_view text) {
+  STRATA_ASSIGN_OR_RETURN(auto stmts, parse(text));
+  std::vector<StatementResult> results;
+  for (const auto& s : stmts) {
+    STRATA_ASSIGN_OR_RETURN(StatementResult r, execute(*s, text, {}));
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+Result<StatementDescription> Session::describe(const sql::Statement& stmt, std::string_view text,
+                                               const std::vector<Type>& param_types) {
+  StatementDescription d;
+  auto cat = engine_->catalog().snapshot();
+  sql::Binder binder(cat, &engine_->functions(), param_types);
+  const sql::Statement* s = &stmt;
+  if (stmt.is<sql::ExplainStmt>()) {
+    d.returns_rows = true;
+    d.column_names = {"QUERY PLAN"};
+    d.column_types = {Type::text()};
+    d.param_types = param_types;
+    return d;
+  }
+  Result<sql::LogicalPlanPtr> plan = Status::internal("unbound");
+  bool rows = false;
+  if (const auto* sel = s->as_if<sql::SelectStmt>()) {
+    plan = binder.bind_query(*sel->query);
+    rows = true;
+  } else if (const auto* ins = s->as_if<sql::InsertStmt>()) {
+    plan = binder.bind_insert(*ins);
+    rows = !ins->returning.empty();
+  } else if (const auto* up = s->as_if<sql::UpdateStmt>()) {
+    plan = binder.bind_update(*up);
+    rows = !up->returning.empty();
+  } else if (const auto* del = s->as_if<sql::DeleteStmt>()) {
+    plan = binder.bind_delete(*del);
+    rows = !del->returning.empty();
+  } else if (const auto* copy = s->as_if<sql::CopyStmt>()) {
+    d.param_types = param_types;
+    if (copy->target == sql::CopyTarget::kStdin) d.copy = StatementDescription::Copy::kIn;
+    if (copy->target == sql::CopyTarget::kStdout) d.copy = StatementDescription::Copy::kOut;
+    if (copy->query) {
+      STRATA_ASSIGN_OR_RETURN(sql::LogicalPlanPtr qp, binder.bind_query(*copy->query));
+      d.copy_columns = static_cast<int16_t>(qp->types.size());
+    } else if (!copy->columns.empty()) {
+      d.copy_columns = static_cast<int16_t>(copy->columns.size());
+    } else {
+      std::string schema = copy->table.parts.size() >= 2 ? copy->table.parts[copy->table.parts.size() - 2] : "public";
+      const catalog::TableDef* t = cat->find_table(schema, copy->table.name());
+      if (t == nullptr) {
+        return Status::sql("42P01", fmt::format("relation \"{}\" does not exist", copy->table.to_string()));
+      }
+      d.copy_columns = static_cast<int16_t>(t->columns.size());
+    }
+    return d;
+  } else if (const auto* show = s->as_if<sql::ShowStmt>()) {
+    d.returns_rows = true;
+    d.column_names = {show->name};
+    d.column_types = {Type::text()};
+    d.param_types = param_types;
+    return d;
+  } else {
+    d.param_types = param_types;
+    return d;
+  }
+  if (!plan.ok()) return plan.status();
+  d.param_types = binder.param_types();
+  d.returns_rows = rows;
+  if (rows) {
+    const LogicalPlan& p = **plan;
+    if (p.kind == LogicalKind::kInsert || p.kind == LogicalKind::kUpdate || p.kind == LogicalKind::kDelete) {
+      d.column_names = p.returning_names;
+      for (const auto& e : p.returning) d.column_types.push_back(e->type);
+    } else {
+      d.column_names = p.names;
+      d.column_types = p.types;
+    }
+  }
+  (void)text;
+  return d;
+}
+
+Result<StatementResult> Session::execute(const sql::Statement& stmt, std::string_view text,
+                                         const std::vector<Value>& params) {
+  cancel_.store(false);
+  statement_micros_ = now_micros();
+  if (txn_failed_) {
+    const auto* t = stmt.as_if<sql::TransactionStmt>();
+    bool ends = t != nullptr && (t->transaction_kind == sql::TransactionKind::kRollback ||
+                                 t->transaction_kind == sql::TransactionKind::kCommit);
+    if (!ends) {
+      return Status::sql("25P02", "current transaction is aborted, commands ignored until end of transaction block");
+    }
+  }
+  Result<StatementResult> r = execute_inner(stmt, text, params);
+  if (!r.ok()) {
+    if (txn_ && txn_->explicit_block) {
+      txn_failed_ = true;
+    } else {
+      abort_pending();
+    }
+  } else if (txn_ && !txn_->explicit_block) {
+    Status c = commit_pending();
+    if (!c.ok()) return c;
+  }
+  return r;
+}
+
+Status Session::commit_pending() {
+  if (!txn_) return Status::ok_status();
+  std::unique_ptr<Transaction> t = std::move(txn_);
+  bool sync = settings_["synchronous_commit"] != "off";
+  for (auto& [oid, st] : t->tables) {
+    TableWriteSet w;
+    w.truncated = st.truncated;
+    w.deleted.assign(st.deleted.begin(), st.deleted.end());
+    std::sort(w.deleted.begin(), w.deleted.end());
+    std::vector<uint32_t> live;
+    for (size_t i = 0; i < st.inserted.rows; ++i) {
+      if (!st.inserted_deleted[i]) live.push_back(static_cast<uint32_t>(i));
+    }
+    if (!live.empty()) {
+      Batch b;
+      for (const Vector& c : st.inserted.columns) b.columns.emplace_back(c.type());
+      b.append_selected(st.inserted, live.data(), live.size());
+      w.inserted.push_back(std::move(b));
+    }
+    if (w.empty()) continue;
+    // Tables are committed one by one: a multi-table transaction is atomic per table
+    // (docs/sql.md names this limit).
+    STRATA_RETURN_IF_ERROR(st.storage->commit(*st.base, w, sync));
+  }
+  return Status::ok_status();
+}
+
+void Session::abort_pending() {
+  txn_.reset();
+  txn_failed_ = false;
+}
+
+Result<StatementResult> Session::run_transaction(const sql::TransactionStmt& t) {
+  StatementResult r;
+  switch (t.transaction_kind) {
+    case sql::TransactionKind::kBegin:
+      r.command_tag = "BEGIN";
+      if (txn_ && txn_->explicit_block) {
+        r.notices.push_back("there is already a transaction in progress");
+        return r;
+      }
+      txn_ = std::make_unique<Transaction>();
+      txn_->explicit_block = true;
+      txn_failed_ = false;
+      return r;
+    case sql::TransactionKind::kCommit: {
+      if (!txn_ || !txn_->explicit_block) {
+        r.command_tag = "COMMIT";
+        r.notices.push_back("there is no transaction in progress");
+        return r;
+      }
+      if (txn_failed_) {
+        abort_pending();
+        r.command_tag = "ROLLBACK";
+        return r;
+      }
+      Status s = commit_pending();
+      txn_.reset();
+      txn_failed_ = false;
+      STRATA_RETURN_IF_ERROR(s);
+      r.command_tag = "COMMIT";
+      return r;
+    }
+    case sql::TransactionKind::kRollback:
+      if (!txn_ || !txn_->explicit_block) r.notices.push_back("there is no transaction in progress");
+      abort_pending();
+      r.command_tag = "ROLLBACK";
+      return r;
+    case sql::TransactionKind::kSetTransaction:
+      r.command_tag = "SET";
+      return r;
+    default:
+      return Status::sql("0A000", "savepoints are not supported");
+  }
+}
+
+Result<StatementResult> Session::execute_inner(const sql::Statement& stmt, std::string_view text,
+                                               const std::vector<Value>& params) {
+  if (!txn_) txn_ = std::make_unique<Transaction>();
+  switch (stmt.kind) {
+    case sql::NodeKind::kSelectStmt: return run_query(*stmt.as<sql::SelectStmt>().query, params, nullptr);
+    case sql::NodeKind::kInsertStmt:
+    case sql::NodeKind::kUpdateStmt:
+    case sql::NodeKind::kDeleteStmt: return run_dml(stmt, params, nullptr);
+    case sql::NodeKind::kExplainStmt: return run_explain(stmt.as<sql::ExplainStmt>(), params);
+    case sql::NodeKind::kTransactionStmt: {
+      // A transaction statement replaces the implicit per-statement transaction.
+      if (txn_ && !txn_->explicit_block) txn_.reset();
+      return run_transaction(stmt.as<sql::TransactionStmt>());
+    }
+    case sql::NodeKind::kVariableSetStmt:
+    case sql::NodeKind::kResetStmt:
+    case sql::NodeKind::kShowStmt: return run_set_show(stmt);
+    case sql::NodeKind::kDiscardStmt: {
+      StatementResult r;
+      r.command_tag = "DISCARD ALL";
+      return r;
+    }
+    case sql::NodeKind::kUnsupportedStmt:
+      return Status::sql("0A000", fmt::format("{} is not supported", stmt.as<sql::UnsupportedStmt>().what))
+          .with_position(stmt.location + 1);
+    case sql::NodeKind::kCopyStmt: return run_copy(stmt.as<sql::CopyStmt>());
+    default: return run_ddl(stmt, text);
+  }
+}
+
+Result<StatementResult> Session::run_set_show(const sql::Statement& stmt) {
+  StatementResult r;
+  if (const auto* set = stmt.as_if<sql::VariableSetStmt>()) {
+    std::string name = set->name;
+    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+    std::string value;
+    for (size_t i = 0; i < set->values.size(); ++i) {
+      if (i) value += ", ";
+      value += set->values[i].text;
+    }
+    if (name == "timezone" && !set->to_default) {
+      std::string v = value;
+      std::transform(v.begin(), v.end(), v.begin(), ::tolower);
+      if (v != "utc" && v != "etc/utc" && v != "gmt" && v != "0" && v != "z" && v != "+00" && v != "00:00") {
+        return Status::sql("0A000", fmt::format("time zone \"{}\" is not supported: the session time zone is UTC", value));
+      }
+      value = "UTC";
+    }
+    if (set->to_default) {
+      auto fresh = Session(engine_, 0).settings_;
+      auto it = fresh.find(name);
+      value = it == fresh.end() ? "" : it->second;
+    }
+    settings_[name] = value;
+    r.command_tag = "SET";
+    return r;
+  }
+  if (const auto* reset = stmt.as_if<sql::ResetStmt>()) {
+    auto fresh = Session(engine_, 0).settings_;
+    if (reset->name == "all") {
+      settings_ = fresh;
+    } else if (fresh.count(reset->name)) {
+      settings_[reset->name] = fresh[reset->name];
+    } else {
+      settings_.erase(reset->name);
+    }
+    r.command_tag = "RESET";
+    return r;
+  }
+  const auto& show = stmt.as<sql::ShowStmt>();
+  r.returns_rows = true;
+  r.command_tag = "SHOW";
+  if (show.name == "all") {
+    r.column_names = {"name", "setting", "description"};
+    r.column_types = {Type::text(), Type::text(), Type::text()};
+    Batch b(r.column_types);
+    for (const auto& [k, v] : settings_) b.append_row({Value::text(k), Value::text(v), Value::text("")});
+    r.batches.push_back(std::move(b));
+    return r;
+  }
+  auto it = settings_.find(show.name);
+  if (it == settings_.end()) {
+    return Status::sql("42704", fmt::format("unrecognized configuration parameter \"{}\"", show.name));
+  }
+  r.column_names = {show.name};
+  r.column_types = {Type::text()};
+  Batch b(r.column_types);
+  b.append_row({Value::text(it->second)});
+  r.batches.push_back(std::move(b));
+  return r;
+}
+
+// ---------------------------------------------------------------------------
+// Queries.
+
+Result<StatementResult> Session::run_query(const sql::Query& query, const std::vector<Value>& params,
+                                           const sql::ExplainStmt* explain) {
+  auto cat = engine_->catalog().snapshot();
+  std::vector<Type> ptypes;
+  for (const Value& v : params) ptypes.push_back(v.type());
+  sql::Binder binder(cat, &engine_->functions(), ptypes);
+  STRATA_ASSIGN_OR_RETURN(sql::LogicalPlanPtr plan, binder.bind_query(query));
+  MemoryBudget budget(engine_->options().query_memory_bytes);
+  ExecContext ctx = make_context(params, &budget);
+  Transaction* txn = txn_.get();
+  Engine* engine = engine_;
+  PhysicalPlanner::ScanFactory scan = [txn, engine](const LogicalPlan& get) -> Result<OperatorPtr> {
+    STRATA_ASSIGN_OR_RETURN(TableState * st, txn->table(engine, get.table->oid, *get.table));
+    auto ts = std::make_shared<TransactionScan>(st, get.columns, get.with_row_id);
+    std::vector<Type> types = get.types;
+    return OperatorPtr(std::make_unique<BatchFunctionSource>(
+        types, "Scan", get.table->name,
+        [ts](ExecContext&, Batch& out) -> Result<bool> { return ts->next(out); }));
+  };
+  ctx.run_subquery = [scan](ExecContext& c, const LogicalPlan& p, Batch* out) -> Status {
+    PhysicalPlanner planner(scan, c.params);
+    STRATA_ASSIGN_OR_RETURN(OperatorPtr root, planner.plan(p));
+    std::vector<Batch> batches;
+    uint64_t rows = 0;
+    // A subquery runs with the statement's context (parameters, outer rows, cache).
+    STRATA_RETURN_IF_ERROR(drain(*root, c, &batches, SIZE_MAX, &rows));
+    *out = Batch(p.types);
+    for (const Batch& b : batches) out->append_rows(b, 0, b.rows);
+    return Status::ok_status();
+  };
+  PhysicalPlanner planner(scan, &params);
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr root, planner.plan(*plan));
+  StatementResult r;
+  if (explain != nullptr) {
+    if (explain->analyze) {
+      uint64_t rows = 0;
+      auto start = std::chrono::steady_clock::now();
+      STRATA_RETURN_IF_ERROR(drain(*root, ctx, nullptr, SIZE_MAX, &rows));
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      std::string text = explain_operator_tree(*root, true) + fmt::format("Execution Time: {:.3f} ms", ms);
+      r.command_tag = "EXPLAIN";
+      r.returns_rows = true;
+      r.column_names = {"QUERY PLAN"};
+      r.column_types = {Type::text()};
+      Batch b(r.column_types);
+      size_t pos = 0;
+      while (pos <= text.size()) {
+        size_t nl = text.find('\n', pos);
+        std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+        b.append_row({Value::text(line)});
+        if (nl == std::string::npos) break;
+        pos = nl + 1;
+      }
+      r.batches.push_back(std::move(b));
+      return r;
+    }
+    std::string text = explain_operator_tree(*root, false);
+    r.command_tag = "EXPLAIN";
+    r.returns_rows = true;
+    r.column_names = {"QUERY PLAN"};
+    r.column_types = {Type::text()};
+    Batch b(r.column_types);
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      b.append_row({Value::text(text.substr(pos, nl - pos))});
+      pos = nl == std::string::npos ? text.size() : nl + 1;
+    }
+    r.batches.push_back(std::move(b));
+    return r;
+  }
+  uint64_t rows = 0;
+  STRATA_RETURN_IF_ERROR(drain(*root, ctx, &r.batches, engine_->options().result_rows_max, &rows));
+  r.returns_rows = true;
+  r.column_names = plan->names;
+  r.column_types = plan->types;
+  r.command_tag = fmt::format("SELECT {}", rows);
+  return r;
+}
+
+Result<StatementResult> Session::run_explain(const sql::ExplainStmt& stmt, const std::vector<Value>& params) {
+  if (const auto* sel = stmt.stmt->as_if<sql::SelectStmt>()) return run_query(*sel->query, params, &stmt);
+  if (stmt.stmt->is<sql::InsertStmt>() || stmt.stmt->is<sql::UpdateStmt>() || stmt.stmt->is<sql::DeleteStmt>()) {
+    return run_dml(*stmt.stmt, params, &stmt);
+  }
+  return Status::sql("0A000", "EXPLAIN supports SELECT, INSERT, UPDATE and DELETE");
+}
+
+}  // namespace strata::exec
