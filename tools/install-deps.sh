@@ -14,7 +14,7 @@ packages=(
   libclang-rt-14-dev
   # real clients used by the tests and the demo
   kcat python3 python3-confluent-kafka python3-pytest
-  postgresql-client python3-psycopg2
+  postgresql-client python3-psycopg2 python3-psycopg
   # benchmark and differential-test peers for SQL (PostgreSQL server, SQLite)
   postgresql sqlite3
   # benchmark peer

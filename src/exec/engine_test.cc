@@ -133,6 +133,17 @@ TEST_F(EngineTest, Views) {
   EXPECT_EQ(error("SELECT * FROM sv"), "42P01");
 }
 
+TEST_F(EngineTest, WindowFunctions) {
+  exec("CREATE TABLE s (g text, v int)");
+  exec("INSERT INTO s VALUES ('a', 1), ('a', 2), ('b', 5), ('a', 2)");
+  EXPECT_EQ(rows("SELECT g, v, row_number() OVER (PARTITION BY g ORDER BY v DESC), rank() OVER (PARTITION BY g "
+                 "ORDER BY v), sum(v) OVER (PARTITION BY g) FROM s ORDER BY g, v, 3"),
+            V({"a|1|3|1|5", "a|2|1|2|5", "a|2|2|2|5", "b|5|1|1|5"}));
+  EXPECT_EQ(rows("SELECT v, lag(v) OVER (ORDER BY v), sum(v) OVER (ORDER BY v ROWS BETWEEN 1 PRECEDING AND CURRENT "
+                 "ROW) FROM s ORDER BY v"),
+            V({"1|NULL|1", "2|1|3", "2|2|4", "5|2|7"}));
+}
+
 TEST_F(EngineTest, CopyFromAndTo) {
   exec("CREATE TABLE c (id int PRIMARY KEY, name text DEFAULT 'none', price numeric(6,2))");
   auto parsed = session_->parse("COPY c (id, price) FROM STDIN WITH (FORMAT csv, HEADER)");

@@ -34,7 +34,7 @@ void fill_constant(Vector& out, const Value& v, size_t n) {
 
 Status call_function(ExecContext& ctx, const sql::ScalarFunction& fn, const std::vector<const Vector*>& args, size_t n,
                      Vector& out) {
-  out.resize(n);
+  out = Vector(out.type(), n);  // fresh: no NULL flags left from an earlier call
   STRATA_RETURN_IF_ERROR(fn.kernel(ctx.functions, args, n, out));
   if (fn.strict) {
     for (const Vector* a : args) {

@@ -14,6 +14,7 @@
 #include "exec/set_operation.h"
 #include "exec/sort.h"
 #include "exec/union_all.h"
+#include "exec/window.h"
 
 namespace strata::exec {
 
@@ -524,7 +525,75 @@ Result<OperatorPtr> PhysicalPlanner::plan_aggregate(const LogicalPlan& a) {
 }
 
 Result<OperatorPtr> PhysicalPlanner::plan_window(const LogicalPlan& w) {
-  return Status::sql("0A000", "window functions are not supported yet");
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr child, plan(*w.children[0]));
+  size_t width = w.children[0]->types.size();
+  std::vector<BoundExprPtr> extra;
+  auto add = [&](const BoundExpr& e) {
+    int col = static_cast<int>(width + extra.size());
+    extra.push_back(e.clone());
+    return col;
+  };
+  // All calls of one Window operator share partition and order keys: group calls
+  // by their (partition, order) text and stack one Window per group.
+  OperatorPtr current = std::move(child);
+  std::vector<int32_t> result_cols(w.windows.size(), -1);
+  std::vector<std::string> groups;
+  for (const auto& win : w.windows) {
+    std::string key;
+    for (const auto& p : win.partition_by) key += p->to_string() + "|";
+    key += "#";
+    for (const auto& o : win.order_by) key += o.expr->to_string() + (o.descending ? " d" : " a") + (o.nulls_first ? "f|" : "l|");
+    if (std::find(groups.begin(), groups.end(), key) == groups.end()) groups.push_back(key);
+  }
+  size_t current_width = width;
+  for (const auto& gkey : groups) {
+    extra.clear();
+    width = current_width;
+    std::vector<int> partition_cols;
+    std::vector<SortKey> order;
+    std::vector<WindowCall> calls;
+    std::vector<size_t> call_index;
+    bool keys_done = false;
+    for (size_t i = 0; i < w.windows.size(); ++i) {
+      const auto& win = w.windows[i];
+      std::string key;
+      for (const auto& p : win.partition_by) key += p->to_string() + "|";
+      key += "#";
+      for (const auto& o : win.order_by) key += o.expr->to_string() + (o.descending ? " d" : " a") + (o.nulls_first ? "f|" : "l|");
+      if (key != gkey) continue;
+      if (!keys_done) {
+        for (const auto& p : win.partition_by) partition_cols.push_back(add(*p));
+        for (const auto& o : win.order_by) order.push_back(SortKey{add(*o.expr), o.descending, o.nulls_first});
+        keys_done = true;
+      }
+      WindowCall call;
+      call.kind = win.kind;
+      call.aggregate = win.aggregate;
+      call.result_type = win.type;
+      call.frame = win.frame;
+      for (const auto& arg : win.args) call.arg_cols.push_back(add(*arg));
+      calls.push_back(std::move(call));
+      call_index.push_back(i);
+    }
+    size_t projected = width + extra.size();
+    current = append_columns(std::move(current), std::move(extra));
+    current = std::make_unique<Window>(std::move(current), partition_cols, order, std::move(calls));
+    // Keep the previous columns and the new results; drop the helper columns.
+    std::vector<int32_t> keep;
+    for (size_t c = 0; c < current_width; ++c) keep.push_back(static_cast<int32_t>(c));
+    for (size_t k = 0; k < call_index.size(); ++k) {
+      result_cols[call_index[k]] = static_cast<int32_t>(keep.size());
+      keep.push_back(static_cast<int32_t>(projected + k));
+    }
+    current = keep_columns(std::move(current), keep);
+    current_width = keep.size();
+  }
+  // Output: child columns then windows in their declared order.
+  std::vector<int32_t> order_cols;
+  size_t child_width = w.children[0]->types.size();
+  for (size_t c = 0; c < child_width; ++c) order_cols.push_back(static_cast<int32_t>(c));
+  for (int32_t rc : result_cols) order_cols.push_back(rc);
+  return keep_columns(std::move(current), order_cols);
 }
 
 Result<OperatorPtr> PhysicalPlanner::plan_sort(const LogicalPlan& s, int64_t limit, int64_t offset) {

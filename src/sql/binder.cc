@@ -619,6 +619,16 @@ struct Binder::Impl {
       }
       case NodeKind::kDefault:
         return error_at("42601", "DEFAULT is not allowed in this context", e.location);
+      case NodeKind::kAtTimeZone: {
+        // x AT TIME ZONE z is timezone(z, x), as in PostgreSQL.
+        const auto& a = e.as<AtTimeZone>();
+        STRATA_ASSIGN_OR_RETURN(BoundExprPtr zone, bind_expr(*a.zone, mode));
+        STRATA_ASSIGN_OR_RETURN(BoundExprPtr arg, bind_expr(*a.arg, mode));
+        std::vector<BoundExprPtr> args;
+        args.push_back(std::move(zone));
+        args.push_back(std::move(arg));
+        return call("timezone", std::move(args), e.location);
+      }
       case NodeKind::kRowExpr: {
         const auto& r = e.as<RowExpr>();
         if (r.args.size() == 1) return bind_expr(*r.args[0], mode);

@@ -11,6 +11,7 @@
 
 #include "types/datetime.h"
 #include "types/decimal.h"
+#include "types/jsonb.h"
 
 namespace strata::types {
 
@@ -358,7 +359,10 @@ Result<Value> parse_value(std::string_view text, const Type& type) {
       STRATA_ASSIGN_OR_RETURN(std::string s, apply_length(std::string(text), type, CastMode::kAssignment));
       return Value::text(std::move(s), type);
     }
-    case TypeId::kJsonb: return Value::jsonb(std::string(trim(text)));
+    case TypeId::kJsonb: {
+      STRATA_ASSIGN_OR_RETURN(std::string normal, normalize_jsonb(text));
+      return Value::jsonb(std::move(normal));
+    }
     case TypeId::kBytea: {
       STRATA_ASSIGN_OR_RETURN(std::string b, parse_bytea(text));
       return Value::bytea(std::move(b));
@@ -417,7 +421,6 @@ Result<Value> cast_value(const Value& v, const Type& to, CastMode mode) {
     return Value::text(std::move(s), to);
   }
   if (from.is_character()) {
-    if (to.id() == TypeId::kJsonb) return Value::jsonb(v.as_string());
     return parse_value(v.as_string(), to);
   }
   if (from.id() == TypeId::kJsonb && to.is_character()) return Value::text(v.as_string(), to);
