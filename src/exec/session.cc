@@ -366,27 +366,9 @@ Result<StatementResult> Session::run_query(const sql::Query& query, const std::v
   STRATA_ASSIGN_OR_RETURN(sql::LogicalPlanPtr plan, binder.bind_query(query));
   MemoryBudget budget(engine_->options().query_memory_bytes);
   ExecContext ctx = make_context(params, &budget);
-  Transaction* txn = txn_.get();
-  Engine* engine = engine_;
-  PhysicalPlanner::ScanFactory scan = [txn, engine](const LogicalPlan& get) -> Result<OperatorPtr> {
-    STRATA_ASSIGN_OR_RETURN(TableState * st, txn->table(engine, get.table->oid, *get.table));
-    auto ts = std::make_shared<TransactionScan>(st, get.columns, get.with_row_id);
-    std::vector<Type> types = get.types;
-    return OperatorPtr(std::make_unique<BatchFunctionSource>(
-        types, "Scan", get.table->name,
-        [ts](ExecContext&, Batch& out) -> Result<bool> { return ts->next(out); }));
-  };
-  ctx.run_subquery = [scan](ExecContext& c, const LogicalPlan& p, Batch* out) -> Status {
-    PhysicalPlanner planner(scan, c.params);
-    STRATA_ASSIGN_OR_RETURN(OperatorPtr root, planner.plan(p));
-    std::vector<Batch> batches;
-    uint64_t rows = 0;
-    // A subquery runs with the statement's context (parameters, outer rows, cache).
-    STRATA_RETURN_IF_ERROR(drain(*root, c, &batches, SIZE_MAX, &rows));
-    *out = Batch(p.types);
-    for (const Batch& b : batches) out->append_rows(b, 0, b.rows);
-    return Status::ok_status();
-  };
+  PhysicalPlanner::ScanFactory scan =
+      make_scan_factory([this](const catalog::TableDef& t) { return txn_->table(engine_, t.oid, t); });
+  install_subquery_runner(ctx, scan);
   PhysicalPlanner planner(scan, &params);
   STRATA_ASSIGN_OR_RETURN(OperatorPtr root, planner.plan(*plan));
   StatementResult r;

@@ -10,7 +10,9 @@
 #include <unordered_set>
 #include <vector>
 
+#include "exec/basic_operators.h"
 #include "exec/engine.h"
+#include "exec/physical_planner.h"
 #include "exec/table_storage.h"
 #include "types/batch.h"
 
@@ -165,5 +167,32 @@ class TransactionScan {
   size_t index_ = 0;
 };
 
+
+// The scans of a statement: each kGet reads its table through the transaction
+// state `lookup` returns (base snapshot, pending deletes and inserts).
+inline PhysicalPlanner::ScanFactory make_scan_factory(
+    std::function<Result<TableState*>(const catalog::TableDef&)> lookup) {
+  return [lookup = std::move(lookup)](const sql::LogicalPlan& get) -> Result<OperatorPtr> {
+    STRATA_ASSIGN_OR_RETURN(TableState * st, lookup(*get.table));
+    auto ts = std::make_shared<TransactionScan>(st, get.columns, get.with_row_id);
+    return OperatorPtr(std::make_unique<BatchFunctionSource>(
+        get.types, "Scan", get.table->name, [ts](ExecContext&, Batch& out) -> Result<bool> { return ts->next(out); }));
+  };
+}
+
+// Subqueries run to completion with the statement's context (parameters, outer
+// rows, cache) and the same scans.
+inline void install_subquery_runner(ExecContext& ctx, PhysicalPlanner::ScanFactory scan) {
+  ctx.run_subquery = [scan = std::move(scan)](ExecContext& c, const sql::LogicalPlan& p, Batch* out) -> Status {
+    PhysicalPlanner planner(scan, c.params);
+    STRATA_ASSIGN_OR_RETURN(OperatorPtr root, planner.plan(p));
+    std::vector<Batch> batches;
+    uint64_t rows = 0;
+    STRATA_RETURN_IF_ERROR(drain(*root, c, &batches, SIZE_MAX, &rows));
+    *out = Batch(p.types);
+    for (const Batch& b : batches) out->append_rows(b, 0, b.rows);
+    return Status::ok_status();
+  };
+}
 
 }  // namespace strata::exec
