@@ -371,45 +371,15 @@ Result<StatementResult> Session::run_query(const sql::Query& query, const std::v
   install_subquery_runner(ctx, scan);
   PhysicalPlanner planner(scan, &params);
   STRATA_ASSIGN_OR_RETURN(OperatorPtr root, planner.plan(*plan));
-  StatementResult r;
   if (explain != nullptr) {
-    if (explain->analyze) {
-      uint64_t rows = 0;
-      auto start = std::chrono::steady_clock::now();
-      STRATA_RETURN_IF_ERROR(drain(*root, ctx, nullptr, SIZE_MAX, &rows));
-      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-      std::string text = explain_operator_tree(*root, true) + fmt::format("Execution Time: {:.3f} ms", ms);
-      r.command_tag = "EXPLAIN";
-      r.returns_rows = true;
-      r.column_names = {"QUERY PLAN"};
-      r.column_types = {Type::text()};
-      Batch b(r.column_types);
-      size_t pos = 0;
-      while (pos <= text.size()) {
-        size_t nl = text.find('\n', pos);
-        std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-        b.append_row({Value::text(line)});
-        if (nl == std::string::npos) break;
-        pos = nl + 1;
-      }
-      r.batches.push_back(std::move(b));
-      return r;
-    }
-    std::string text = explain_operator_tree(*root, false);
-    r.command_tag = "EXPLAIN";
-    r.returns_rows = true;
-    r.column_names = {"QUERY PLAN"};
-    r.column_types = {Type::text()};
-    Batch b(r.column_types);
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t nl = text.find('\n', pos);
-      b.append_row({Value::text(text.substr(pos, nl - pos))});
-      pos = nl == std::string::npos ? text.size() : nl + 1;
-    }
-    r.batches.push_back(std::move(b));
-    return r;
+    if (!explain->analyze) return explain_result("", explain_operator_tree(*root, false), "");
+    uint64_t rows = 0;
+    auto start = std::chrono::steady_clock::now();
+    STRATA_RETURN_IF_ERROR(drain(*root, ctx, nullptr, SIZE_MAX, &rows));
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return explain_result("", explain_operator_tree(*root, true), fmt::format("Execution Time: {:.3f} ms", ms));
   }
+  StatementResult r;
   uint64_t rows = 0;
   STRATA_RETURN_IF_ERROR(drain(*root, ctx, &r.batches, engine_->options().result_rows_max, &rows));
   r.returns_rows = true;

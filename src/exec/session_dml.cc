@@ -190,22 +190,7 @@ Result<StatementResult> Session::execute_dml_plan(const LogicalPlan& plan_ref, c
   STRATA_ASSIGN_OR_RETURN(OperatorPtr source, planner.plan(*plan->children[0]));
   const char* verb = plan->kind == LogicalKind::kInsert ? "Insert" : plan->kind == LogicalKind::kUpdate ? "Update" : "Delete";
   if (explain != nullptr && !explain->analyze) {
-    StatementResult r;
-    r.command_tag = "EXPLAIN";
-    r.returns_rows = true;
-    r.column_names = {"QUERY PLAN"};
-    r.column_types = {Type::text()};
-    Batch b(r.column_types);
-    b.append_row({Value::text(fmt::format("{} on {}", verb, table.name))});
-    std::string text = explain_operator_tree(*source, false);
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t nl = text.find('\n', pos);
-      b.append_row({Value::text("  " + text.substr(pos, nl - pos))});
-      pos = nl == std::string::npos ? text.size() : nl + 1;
-    }
-    r.batches.push_back(std::move(b));
-    return r;
+    return explain_result(fmt::format("{} on {}", verb, table.name), explain_operator_tree(*source, false), "");
   }
   std::vector<Batch> input;
   uint64_t input_rows = 0;
@@ -391,22 +376,8 @@ Result<StatementResult> Session::execute_dml_plan(const LogicalPlan& plan_ref, c
     result.batches.push_back(std::move(out));
   }
   if (explain != nullptr) {
-    StatementResult r;
-    r.command_tag = "EXPLAIN";
-    r.returns_rows = true;
-    r.column_names = {"QUERY PLAN"};
-    r.column_types = {Type::text()};
-    Batch b(r.column_types);
-    b.append_row({Value::text(fmt::format("{} on {} (actual rows={})", verb, table.name, count))});
-    std::string text = explain_operator_tree(*source, true);
-    size_t pos = 0;
-    while (pos < text.size()) {
-      size_t nl = text.find('\n', pos);
-      b.append_row({Value::text("  " + text.substr(pos, nl - pos))});
-      pos = nl == std::string::npos ? text.size() : nl + 1;
-    }
-    r.batches.push_back(std::move(b));
-    return r;
+    return explain_result(fmt::format("{} on {} (actual rows={})", verb, table.name, count),
+                          explain_operator_tree(*source, true), "");
   }
   return result;
 }

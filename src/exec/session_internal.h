@@ -168,6 +168,29 @@ class TransactionScan {
 };
 
 
+// EXPLAIN's result: one text row per line of `tree` (operator lines from
+// explain_operator_tree), under `heading` (indented beneath it when given), then
+// `footer` when given.
+inline StatementResult explain_result(const std::string& heading, const std::string& tree, const std::string& footer) {
+  StatementResult r;
+  r.command_tag = "EXPLAIN";
+  r.returns_rows = true;
+  r.column_names = {"QUERY PLAN"};
+  r.column_types = {Type::text()};
+  Batch b(r.column_types);
+  if (!heading.empty()) b.append_row({Value::text(heading)});
+  std::string indent = heading.empty() ? "" : "  ";
+  size_t pos = 0;
+  while (pos < tree.size()) {
+    size_t nl = tree.find('\n', pos);
+    b.append_row({Value::text(indent + tree.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos))});
+    pos = nl == std::string::npos ? tree.size() : nl + 1;
+  }
+  if (!footer.empty()) b.append_row({Value::text(footer)});
+  r.batches.push_back(std::move(b));
+  return r;
+}
+
 // The scans of a statement: each kGet reads its table through the transaction
 // state `lookup` returns (base snapshot, pending deletes and inserts).
 inline PhysicalPlanner::ScanFactory make_scan_factory(
