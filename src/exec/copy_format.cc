@@ -124,21 +124,20 @@ Status CopyParser::parse_line(std::string_view line) {
   }
   std::vector<std::string> fields;
   std::vector<bool> nulls;
+  if (line == "\\.") {
+    // The end-of-data marker, in both formats (psql sends it after \copy data).
+    ended_ = true;
+    return Status::ok_status();
+  }
   if (!options_.csv) {
-    if (line == "\\.") {
-      ended_ = true;
-      return Status::ok_status();
-    }
     std::string field;
-    bool raw_is_null_candidate = true;
-    std::string raw;
+    std::string raw;  // the field as written, for comparing with the NULL string
     auto flush = [&]() {
       nulls.push_back(raw == options_.null_string);
       fields.push_back(raw == options_.null_string ? std::string() : field);
       field.clear();
       raw.clear();
     };
-    (void)raw_is_null_candidate;
     for (size_t i = 0; i < line.size(); ++i) {
       char c = line[i];
       if (c == options_.delimiter) {
@@ -202,14 +201,8 @@ Status CopyParser::parse_line(std::string_view line) {
     }
     char c = line[i];
     if (in_quotes) {
-      if (c == options_.escape && i + 1 < line.size() && line[i + 1] == options_.quote &&
-          (options_.escape != options_.quote || true)) {
-        if (options_.escape == options_.quote) {
-          // "" inside quotes: a literal quote.
-          field.push_back(options_.quote);
-          ++i;
-          continue;
-        }
+      if (c == options_.escape && i + 1 < line.size() && line[i + 1] == options_.quote) {
+        // An escaped quote inside quotes ("" when ESCAPE is the quote): a literal quote.
         field.push_back(options_.quote);
         ++i;
         continue;

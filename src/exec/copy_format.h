@@ -7,7 +7,8 @@
 // csv: columns separated by `delimiter` (default ','), fields optionally quoted with
 //   `quote` (default "), a quote inside a quoted field doubled (or preceded by
 //   `escape`); quoted fields may span lines; an unquoted empty field (or
-//   `null_string`, default "") is NULL, a quoted empty string is ''. An optional
+//   `null_string`, default "") is NULL, a quoted empty string is ''; a line "\." ends
+//   the data. An optional
 //   header line is skipped.
 #pragma once
 
