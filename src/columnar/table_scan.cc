@@ -12,9 +12,11 @@ Status validate_spec(const TableSnapshot& snap, const ScanSpec& spec) {
     if (c >= n) return Status::invalid_argument(fmt::format("scan of column {} of a table with {} columns", c, n));
   }
   for (const auto& p : spec.predicates) {
-    if (p.column >= n) return Status::invalid_argument(fmt::format("predicate on column {} of a table with {} columns", p.column, n));
+    if (p.column >= n)
+      return Status::invalid_argument(fmt::format("predicate on column {} of a table with {} columns", p.column, n));
   }
-  if (spec.batch_rows == 0 || spec.batch_rows > types::kBatchRowsMax) return Status::invalid_argument("batch_rows out of range");
+  if (spec.batch_rows == 0 || spec.batch_rows > types::kBatchRowsMax)
+    return Status::invalid_argument("batch_rows out of range");
   return Status::ok_status();
 }
 
@@ -80,7 +82,30 @@ bool default_may_match(const types::Value& dflt, uint64_t rows, const ZonePredic
 }  // namespace
 
 Status TableScan::load_next_source_batch(bool* done) {
-  const auto& cols = snapshot_->columns();
+  if (spec_.morsels) {
+    if (unit_starts_.empty()) {
+      uint64_t total = 0;
+      for (const Source& s : sources_) {
+        unit_starts_.push_back(total);
+        total += s.part ? s.part->reader().row_group_count() : s.chunks.size();
+      }
+      unit_starts_.push_back(total);
+    }
+    while (true) {
+      uint64_t unit = spec_.morsels->next_unit.fetch_add(1, std::memory_order_relaxed);
+      if (unit >= unit_starts_.back()) break;
+      size_t source = static_cast<size_t>(std::upper_bound(unit_starts_.begin(), unit_starts_.end(), unit) -
+                                          unit_starts_.begin() - 1);
+      bool live = false;
+      STRATA_RETURN_IF_ERROR(load_unit(sources_[source], static_cast<size_t>(unit - unit_starts_[source]), &live));
+      if (live) {
+        *done = false;
+        return Status::ok_status();
+      }
+    }
+    *done = true;
+    return Status::ok_status();
+  }
   while (source_index_ < sources_.size()) {
     Source& s = sources_[source_index_];
     size_t groups = s.part ? s.part->reader().row_group_count() : s.chunks.size();
@@ -89,74 +114,82 @@ Status TableScan::load_next_source_batch(bool* done) {
       row_group_index_ = 0;
       continue;
     }
-    size_t g = row_group_index_++;
-    current_live_.clear();
-    current_ids_.clear();
-    current_pos_ = 0;
-    uint64_t first_row;
-    size_t rows;
-    if (s.part) {
-      const PartReader& reader = s.part->reader();
-      const RowGroupInfo& rg = reader.row_group(g);
-      first_row = rg.first_row;
-      rows = rg.row_count;
-      bool may = true;
-      for (size_t i = 0; i < spec_.predicates.size() && may; i++) {
-        const ZonePredicate& p = spec_.predicates[i];
-        int pc = s.predicate_map[i];
-        if (pc >= 0) {
-          may = zone_may_match(rg.chunks[static_cast<size_t>(pc)].zone, p.op, p.value);
-        } else {
-          may = default_may_match(cols[p.column].default_value, rows, p);
-        }
-      }
-      if (!may) {
-        stats_.row_groups_skipped++;
-        continue;
-      }
-      // Skip groups whose rows are all deleted without reading them.
-      bool any_live = false;
-      for (size_t i = 0; i < rows && !any_live; i++) {
-        uint64_t idx = s.id_offset + first_row + i;
-        any_live = !s.deleted->contains(idx) && !(s.deleted2 && s.deleted2->contains(idx));
-      }
-      if (!any_live) continue;
-      source_columns_.clear();
-      for (int c : s.column_map) {
-        if (c >= 0) source_columns_.push_back(static_cast<uint32_t>(c));
-      }
-      types::Batch read;
-      STRATA_RETURN_IF_ERROR(reader.read_row_group(g, source_columns_, &read));
-      current_ = types::Batch();
-      size_t k = 0;
-      for (size_t i = 0; i < spec_.columns.size(); i++) {
-        if (s.column_map[i] >= 0) {
-          current_.columns.push_back(std::move(read.columns[k++]));
-        } else {
-          const TableColumn& tc = cols[spec_.columns[i]];
-          current_.columns.push_back(constant_vector(tc.type, tc.default_value, rows));
-        }
-      }
-      current_.rows = rows;
-    } else {
-      const TailChunk& chunk = *s.chunks[g];
-      first_row = chunk.first_row;
-      rows = chunk.row_count;
-      STRATA_RETURN_IF_ERROR(chunk.materialize(snapshot_->column_types(), spec_.columns, &current_));
-    }
-    stats_.row_groups_read++;
-    for (size_t i = 0; i < rows; i++) {
-      uint64_t idx = s.id_offset + first_row + i;
-      if (s.deleted->contains(idx) || (s.deleted2 && s.deleted2->contains(idx))) continue;
-      current_live_.push_back(static_cast<uint32_t>(i));
-      current_ids_.emplace_back(s.id_part, static_cast<uint32_t>(idx));
-    }
-    if (!current_live_.empty()) {
+    bool live = false;
+    STRATA_RETURN_IF_ERROR(load_unit(s, row_group_index_++, &live));
+    if (live) {
       *done = false;
       return Status::ok_status();
     }
   }
   *done = true;
+  return Status::ok_status();
+}
+
+Status TableScan::load_unit(Source& s, size_t g, bool* live) {
+  const auto& cols = snapshot_->columns();
+  *live = false;
+  current_live_.clear();
+  current_ids_.clear();
+  current_pos_ = 0;
+  uint64_t first_row;
+  size_t rows;
+  if (s.part) {
+    const PartReader& reader = s.part->reader();
+    const RowGroupInfo& rg = reader.row_group(g);
+    first_row = rg.first_row;
+    rows = rg.row_count;
+    bool may = true;
+    for (size_t i = 0; i < spec_.predicates.size() && may; i++) {
+      const ZonePredicate& p = spec_.predicates[i];
+      int pc = s.predicate_map[i];
+      if (pc >= 0) {
+        may = zone_may_match(rg.chunks[static_cast<size_t>(pc)].zone, p.op, p.value);
+      } else {
+        may = default_may_match(cols[p.column].default_value, rows, p);
+      }
+    }
+    if (!may) {
+      stats_.row_groups_skipped++;
+      return Status::ok_status();
+    }
+    // Skip groups whose rows are all deleted without reading them.
+    bool any_live = false;
+    for (size_t i = 0; i < rows && !any_live; i++) {
+      uint64_t idx = s.id_offset + first_row + i;
+      any_live = !s.deleted->contains(idx) && !(s.deleted2 && s.deleted2->contains(idx));
+    }
+    if (!any_live) return Status::ok_status();
+    source_columns_.clear();
+    for (int c : s.column_map) {
+      if (c >= 0) source_columns_.push_back(static_cast<uint32_t>(c));
+    }
+    types::Batch read;
+    STRATA_RETURN_IF_ERROR(reader.read_row_group(g, source_columns_, &read));
+    current_ = types::Batch();
+    size_t k = 0;
+    for (size_t i = 0; i < spec_.columns.size(); i++) {
+      if (s.column_map[i] >= 0) {
+        current_.columns.push_back(std::move(read.columns[k++]));
+      } else {
+        const TableColumn& tc = cols[spec_.columns[i]];
+        current_.columns.push_back(constant_vector(tc.type, tc.default_value, rows));
+      }
+    }
+    current_.rows = rows;
+  } else {
+    const TailChunk& chunk = *s.chunks[g];
+    first_row = chunk.first_row;
+    rows = chunk.row_count;
+    STRATA_RETURN_IF_ERROR(chunk.materialize(snapshot_->column_types(), spec_.columns, &current_));
+  }
+  stats_.row_groups_read++;
+  for (size_t i = 0; i < rows; i++) {
+    uint64_t idx = s.id_offset + first_row + i;
+    if (s.deleted->contains(idx) || (s.deleted2 && s.deleted2->contains(idx))) continue;
+    current_live_.push_back(static_cast<uint32_t>(i));
+    current_ids_.emplace_back(s.id_part, static_cast<uint32_t>(idx));
+  }
+  *live = !current_live_.empty();
   return Status::ok_status();
 }
 
@@ -175,8 +208,9 @@ Result<bool> TableScan::next(types::Batch* out, std::vector<RowId>* row_ids) {
     for (size_t c = 0; c < out->columns.size(); c++) {
       out->columns[c].append_selected(current_.columns[c], current_live_.data() + current_pos_, take);
     }
-    if (row_ids) row_ids->insert(row_ids->end(), current_ids_.begin() + static_cast<ptrdiff_t>(current_pos_),
-                                 current_ids_.begin() + static_cast<ptrdiff_t>(current_pos_ + take));
+    if (row_ids)
+      row_ids->insert(row_ids->end(), current_ids_.begin() + static_cast<ptrdiff_t>(current_pos_),
+                      current_ids_.begin() + static_cast<ptrdiff_t>(current_pos_ + take));
     out->rows += take;
     current_pos_ += take;
   }

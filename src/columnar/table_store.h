@@ -37,6 +37,7 @@
 // its TableWrites, scans and snapshots' scans.
 #pragma once
 
+#include <atomic>
 #include <compare>
 #include <cstdint>
 #include <memory>
@@ -116,10 +117,22 @@ struct TableStoreOptions {
   uint32_t merge_parts_min = 4;
 };
 
+// The units of work ("morsels") of one snapshot shared by several scans running in
+// parallel: every row group of every part and every tail chunk, in scan order. Each
+// scan holding the same ScanMorsels claims the next unclaimed unit when it needs
+// rows, so together the scans return every live row exactly once (in no fixed
+// order across scans). Thread-safe.
+struct ScanMorsels {
+  std::atomic<uint64_t> next_unit{0};
+};
+
 struct ScanSpec {
   std::vector<uint32_t> columns;          // positions in the snapshot's columns(), output order
   std::vector<ZonePredicate> predicates;  // ANDed; columns are positions in columns()
   size_t batch_rows = types::kBatchRows;  // rows per output batch, 1..kBatchRowsMax
+  // Null: this scan reads every unit. Set: it reads only the units it claims
+  // (all scans sharing it must be of the same snapshot, or the same write, and spec).
+  std::shared_ptr<ScanMorsels> morsels;
 };
 
 struct ScanStats {
@@ -193,12 +206,16 @@ class TableScan {
   friend class TableWrite;
   TableScan(std::shared_ptr<const TableSnapshot> snapshot, ScanSpec spec);
   Status load_next_source_batch(bool* done);
+  // Decodes row group (or tail chunk) `group` of `s` into current_*; sets *live when
+  // it has live rows.
+  Status load_unit(Source& s, size_t group, bool* live);
 
   std::shared_ptr<const TableSnapshot> snapshot_;
   ScanSpec spec_;
   std::vector<Source> sources_;
   size_t source_index_ = 0;
   size_t row_group_index_ = 0;
+  std::vector<uint64_t> unit_starts_;  // morsel scans: first unit index of each source, then the total
   types::Batch current_;              // decoded rows of the current row group / chunk
   std::vector<uint32_t> current_live_;  // rows of current_ not deleted
   std::vector<RowId> current_ids_;

@@ -128,7 +128,7 @@ TEST(TableStoreTest, SnapshotsAreIsolatedFromLaterCommits) {
   ASSERT_TRUE(w->delete_rows(del).ok());
   ASSERT_TRUE(w->insert(rows_batch(5000, 3)).ok());
   // Read-your-own-writes inside the write; invisible outside before commit.
-  auto own = w->scan({{0, 1}, {}, 7});
+  auto own = w->scan({{0, 1}, {}, 7, nullptr});
   ASSERT_TRUE(own.ok());
   std::set<int64_t> seen;
   types::Batch b;
@@ -246,7 +246,7 @@ TEST(TableStoreTest, ZoneMapsSkipRowGroupsInScans) {
   auto t = TableStore::create(io::posix_file_system(), dir.path() + "/t", two_columns(), small_options());
   ASSERT_TRUE(t.ok());
   ASSERT_TRUE(insert(**t, 0, 640).ok());  // 10 row groups of 64
-  ScanSpec spec{{0}, {{0, CompareOp::kGe, Value::bigint(600)}}, types::kBatchRows};
+  ScanSpec spec{{0}, {{0, CompareOp::kGe, Value::bigint(600)}}, types::kBatchRows, nullptr};
   auto scan = TableStore::scan((*t)->snapshot(), spec);
   ASSERT_TRUE(scan.ok());
   types::Batch b;
@@ -256,11 +256,59 @@ TEST(TableStoreTest, ZoneMapsSkipRowGroupsInScans) {
   EXPECT_EQ((*scan)->stats().row_groups_skipped, 9u);
   // A predicate on a column added later is tested against its default.
   ASSERT_TRUE((*t)->add_column("k", Type::integer(), Value::integer(3)).ok());
-  ScanSpec spec2{{2}, {{2, CompareOp::kEq, Value::integer(4)}}, types::kBatchRows};
+  ScanSpec spec2{{2}, {{2, CompareOp::kEq, Value::integer(4)}}, types::kBatchRows, nullptr};
   auto scan2 = TableStore::scan((*t)->snapshot(), spec2);
   ASSERT_TRUE(scan2.ok());
   EXPECT_FALSE(*(*scan2)->next(&b, nullptr));
   EXPECT_EQ((*scan2)->stats().row_groups_skipped, 10u);
+}
+
+TEST(TableStoreTest, MorselScansShareRowGroupsOnce) {
+  TempDir dir;
+  auto t = TableStore::create(io::posix_file_system(), dir.path() + "/t", two_columns(), small_options());
+  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(insert(**t, 0, 640).ok());   // a part: 10 row groups of 64
+  ASSERT_TRUE(insert(**t, 1000, 3).ok());  // tail chunks
+  ASSERT_TRUE(insert(**t, 2000, 2).ok());
+  {
+    auto w = (*t)->begin_write({Durability::kSync});
+    auto ids = scan_ids((*t)->snapshot());
+    std::vector<RowId> del = {ids.at(5), ids.at(1001)};
+    ASSERT_TRUE(w->delete_rows(del).ok());
+    ASSERT_TRUE(w->commit().ok());
+  }
+  auto snap = (*t)->snapshot();
+  std::set<int64_t> expected = ids_of(scan_ids(snap));
+  ASSERT_EQ(expected.size(), 643u);
+  // Four scans on four threads claim units from one cursor: each row once.
+  auto morsels = std::make_shared<ScanMorsels>();
+  std::vector<std::vector<int64_t>> seen(4);
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < seen.size(); k++) {
+    threads.emplace_back([&, k] {
+      ScanSpec spec{{0}, {}, 16, morsels};
+      auto scan = TableStore::scan(snap, spec);
+      ASSERT_TRUE(scan.ok());
+      types::Batch b;
+      while (true) {
+        auto more = (*scan)->next(&b, nullptr);
+        ASSERT_TRUE(more.ok());
+        if (!*more) break;
+        for (size_t i = 0; i < b.rows; i++) seen[k].push_back(b.columns[0].get_value(i).as_int());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::multiset<int64_t> all;
+  for (const auto& v : seen) all.insert(v.begin(), v.end());
+  EXPECT_EQ(all.size(), expected.size());
+  EXPECT_EQ(std::set<int64_t>(all.begin(), all.end()), expected);
+  // The cursor is used up: a late scan sharing it reads nothing.
+  ScanSpec late{{0}, {}, 16, morsels};
+  auto scan = TableStore::scan(snap, late);
+  ASSERT_TRUE(scan.ok());
+  types::Batch b;
+  EXPECT_FALSE(*(*scan)->next(&b, nullptr));
 }
 
 TEST(TableStoreTest, ColumnChangesApplyToOldPartsAndTail) {
@@ -285,7 +333,7 @@ TEST(TableStoreTest, ColumnChangesApplyToOldPartsAndTail) {
   auto snap = (*t)->snapshot();
   ASSERT_EQ(snap->columns().size(), 2u);
   EXPECT_EQ(snap->columns()[1].name, "flag");
-  auto scan = TableStore::scan(snap, {{1, 0}, {}, types::kBatchRows});
+  auto scan = TableStore::scan(snap, {{1, 0}, {}, types::kBatchRows, nullptr});
   ASSERT_TRUE(scan.ok());
   types::Batch b;
   size_t rows = 0;
@@ -370,7 +418,7 @@ TEST(TableStoreTest, WriteSpillsAndAbortRemovesItsParts) {
   auto w = (*t)->begin_write();
   for (int i = 0; i < 5; i++) ASSERT_TRUE(w->insert(rows_batch(i * 600, 600)).ok());
   // Delete some pending rows (spilled and in memory) through the write's own scan.
-  auto scan = w->scan({{0}, {}, types::kBatchRows});
+  auto scan = w->scan({{0}, {}, types::kBatchRows, nullptr});
   ASSERT_TRUE(scan.ok());
   types::Batch b;
   std::vector<RowId> ids, del;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "base/logging.h"
 #include "columnar/table_store.h"
 #include "exec/builtin_functions.h"
@@ -9,13 +12,55 @@
 
 namespace strata::exec {
 
+int EngineOptions::default_parallel_workers() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(std::min(n, 16u));
+}
+
 namespace {
+
+// A streaming scan of a columnar snapshot (row ids appended as packed bigints).
+class ColumnarRowIterator final : public RowBatchIterator {
+ public:
+  ColumnarRowIterator(std::unique_ptr<columnar::TableScan> scan, bool with_row_id)
+      : scan_(std::move(scan)), with_row_id_(with_row_id) {}
+  Result<bool> next(types::Batch& out) override {
+    while (true) {
+      ids_.clear();
+      STRATA_ASSIGN_OR_RETURN(bool more, scan_->next(&out, with_row_id_ ? &ids_ : nullptr));
+      if (!more) return false;
+      if (out.rows == 0) continue;
+      if (with_row_id_) {
+        types::Vector v(types::Type::bigint(), out.rows);
+        for (size_t i = 0; i < out.rows; ++i) v.data<int64_t>()[i] = ids_[i].packed();
+        out.columns.push_back(std::move(v));
+      }
+      return true;
+    }
+  }
+
+ private:
+  std::unique_ptr<columnar::TableScan> scan_;
+  bool with_row_id_;
+  std::vector<columnar::RowId> ids_;
+};
 
 // TableStorage over a columnar::TableStore (durable: WAL + parts + manifest).
 class ColumnarReadView final : public TableReadView {
  public:
   explicit ColumnarReadView(std::shared_ptr<const columnar::TableSnapshot> s) : snapshot(std::move(s)) {}
   uint64_t row_count() const override { return snapshot->row_count(); }
+  bool supports_morsels() const override { return true; }
+
+  Result<std::unique_ptr<RowBatchIterator>> open(const ScanRequest& request) const override {
+    columnar::ScanSpec spec;
+    for (int32_t c : request.columns) spec.columns.push_back(static_cast<uint32_t>(c));
+    spec.predicates = request.zone_predicates;
+    spec.morsels = request.morsels;
+    STRATA_ASSIGN_OR_RETURN(std::unique_ptr<columnar::TableScan> scan, columnar::TableStore::scan(snapshot, spec));
+    return std::unique_ptr<RowBatchIterator>(
+        std::make_unique<ColumnarRowIterator>(std::move(scan), request.with_row_id));
+  }
 
   Status scan(const std::vector<int32_t>& columns, bool with_row_id,
               const std::function<Status(types::Batch&)>& sink) const override {

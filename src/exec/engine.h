@@ -36,6 +36,13 @@ struct EngineOptions {
   size_t query_memory_bytes = 512ull << 20;   // per statement, before operators spill
   size_t result_rows_max = 50'000'000;        // rows one statement may return
   bool synchronous_commit = true;             // fdatasync before a commit is acknowledged
+  // Worker threads per parallel query fragment (session setting
+  // max_parallel_workers_per_gather); 1 runs every plan on the session's thread.
+  int parallel_workers = default_parallel_workers();
+  // Tables with fewer rows are scanned on one thread (min_parallel_table_scan_rows).
+  uint64_t parallel_rows_min = 131072;
+
+  static int default_parallel_workers();
 };
 
 class TableStorage;  // engine.cc: one table's data
@@ -126,6 +133,8 @@ class Session {
   Result<StatementResult> run_set_show(const sql::Statement& stmt);
   Result<StatementResult> run_explain(const sql::ExplainStmt& stmt, const std::vector<types::Value>& params);
   ExecContext make_context(const std::vector<types::Value>& params, MemoryBudget* budget);
+  // A numeric session setting, or `fallback` when unset or not an integer.
+  int64_t setting_int(const std::string& name, int64_t fallback) const;
   Status commit_pending();
   void abort_pending();
 

@@ -99,6 +99,13 @@ class Operator {
   const std::vector<types::Type>& output_types() const { return output_types_; }
   const std::vector<std::unique_ptr<Operator>>& children() const { return children_; }
   const OperatorStats& stats() const { return stats_; }
+  // Adds statistics measured by another instance of this operator (a parallel copy).
+  void add_stats(const OperatorStats& s) {
+    stats_.rows_out += s.rows_out;
+    stats_.batches_out += s.batches_out;
+    stats_.time_ns += s.time_ns;
+    stats_.spilled_bytes += s.spilled_bytes;
+  }
 
   // Opens children first (the default open() does only that).
   virtual Status open(ExecContext& ctx) {
@@ -129,6 +136,8 @@ class Operator {
  protected:
   virtual Result<bool> next(types::Batch& out) = 0;
   void add_child(std::unique_ptr<Operator> child) { children_.push_back(std::move(child)); }
+  // For operators whose open() does not open its children on this thread (Gather).
+  void bind_context(ExecContext& ctx) { ctx_ = &ctx; }
   Operator& child(size_t i) { return *children_[i]; }
   ExecContext& ctx() { return *ctx_; }
   OperatorStats stats_;

@@ -8,6 +8,7 @@
 #include "exec/basic_operators.h"
 #include "exec/distinct.h"
 #include "exec/expression.h"
+#include "exec/gather.h"
 #include "exec/hash_aggregate.h"
 #include "exec/hash_join.h"
 #include "exec/limit.h"
@@ -104,19 +105,26 @@ OperatorPtr keep_columns(OperatorPtr op, const std::vector<int32_t>& cols) {
 
 JoinKind join_kind_of(sql::LogicalJoinKind k) {
   switch (k) {
-    case sql::LogicalJoinKind::kLeft: return JoinKind::kLeft;
-    case sql::LogicalJoinKind::kRight: return JoinKind::kRight;
-    case sql::LogicalJoinKind::kFull: return JoinKind::kFull;
-    case sql::LogicalJoinKind::kSemi: return JoinKind::kSemi;
-    case sql::LogicalJoinKind::kAnti: return JoinKind::kAnti;
-    default: return JoinKind::kInner;
+    case sql::LogicalJoinKind::kLeft:
+      return JoinKind::kLeft;
+    case sql::LogicalJoinKind::kRight:
+      return JoinKind::kRight;
+    case sql::LogicalJoinKind::kFull:
+      return JoinKind::kFull;
+    case sql::LogicalJoinKind::kSemi:
+      return JoinKind::kSemi;
+    case sql::LogicalJoinKind::kAnti:
+      return JoinKind::kAnti;
+    default:
+      return JoinKind::kInner;
   }
 }
 
 // An equality usable as a hash key between column sets: `=` whose two sides read
 // disjoint sides. Sets `left_side` to the side reading only `left` columns.
 bool equi_key(const BoundExpr& e, const std::function<int(int32_t)>& side, int* left_child) {
-  if (e.kind != BoundExprKind::kFunction || e.function == nullptr || e.function->name != "=" || e.children.size() != 2) {
+  if (e.kind != BoundExprKind::kFunction || e.function == nullptr || e.function->name != "=" ||
+      e.children.size() != 2) {
     return false;
   }
   if (e.has_volatile()) return false;
@@ -159,12 +167,283 @@ OperatorPtr nested_loop_join(OperatorPtr left, OperatorPtr right, JoinKind kind,
   return keep_columns(std::move(join), keep);
 }
 
+// True when `e` (not looking into subquery plans) holds a subquery.
+bool has_subquery(const BoundExpr& e) {
+  if (e.kind == BoundExprKind::kSubquery) return true;
+  for (const auto& c : e.children) {
+    if (has_subquery(*c)) return true;
+  }
+  return false;
+}
+
+// True when any expression of the plan tree holds a subquery.
+bool plan_has_subquery(const LogicalPlan& p) {
+  auto any = [](const BoundExprPtr& e) { return e != nullptr && has_subquery(*e); };
+  if (any(p.predicate) || any(p.limit_expr) || any(p.offset_expr)) return true;
+  for (const auto& e : p.exprs) {
+    if (any(e)) return true;
+  }
+  for (const auto& e : p.groups) {
+    if (any(e)) return true;
+  }
+  for (const auto& r : p.rows) {
+    for (const auto& e : r) {
+      if (any(e)) return true;
+    }
+  }
+  for (const auto& a : p.aggregates) {
+    if (any(a.filter)) return true;
+    for (const auto& e : a.args) {
+      if (any(e)) return true;
+    }
+    for (const auto& o : a.order_by) {
+      if (any(o.expr)) return true;
+    }
+  }
+  for (const auto& w : p.windows) {
+    for (const auto& e : w.args) {
+      if (any(e)) return true;
+    }
+    for (const auto& e : w.partition_by) {
+      if (any(e)) return true;
+    }
+    for (const auto& o : w.order_by) {
+      if (any(o.expr)) return true;
+    }
+  }
+  for (const auto& k : p.sort_keys) {
+    if (any(k.expr)) return true;
+  }
+  for (const auto& c : p.children) {
+    if (plan_has_subquery(*c)) return true;
+  }
+  return false;
+}
+
+// How many times `target` appears in the tree of `p` (a node may be shared).
+size_t occurrences(const LogicalPlan& p, const LogicalPlan* target) {
+  size_t n = &p == target ? 1 : 0;
+  for (const auto& c : p.children) n += occurrences(*c, target);
+  return n;
+}
+
+bool is_inner_join(const LogicalPlan& p) {
+  return p.kind == LogicalKind::kJoin &&
+         (p.join_kind == sql::LogicalJoinKind::kInner || p.join_kind == sql::LogicalJoinKind::kCross);
+}
+
+// The leaves of a tree of inner/cross joins, left to right.
+void inner_join_leaves(const LogicalPlan& p, std::vector<const LogicalPlan*>& out) {
+  if (is_inner_join(p)) {
+    inner_join_leaves(*p.children[0], out);
+    inner_join_leaves(*p.children[1], out);
+    return;
+  }
+  out.push_back(&p);
+}
+
+// A type whose values widen exactly to `to` (zone maps of the narrow column still bound it).
+bool widens_exactly(const Type& from, const Type& to) {
+  return from.is_integer() &&
+         (to.is_integer() || to.id() == types::TypeId::kNumeric || to.id() == types::TypeId::kDouble);
+}
+
+// The zone predicates implied by the conjuncts of `filter` over the output of `get`:
+// `column op constant` (either order) with =, <, <=, >, >=, and IS [NOT] NULL.
+std::vector<columnar::ZonePredicate> zone_predicates_of(const BoundExpr& filter, const LogicalPlan& get) {
+  std::vector<BoundExprPtr> conj;
+  split_conjuncts(filter, conj);
+  std::vector<columnar::ZonePredicate> out;
+  auto table_column = [&](const BoundExpr& e) -> int32_t {
+    const BoundExpr* x = &e;
+    if (x->kind == BoundExprKind::kCast && !x->children.empty() && widens_exactly(x->children[0]->type, x->type)) {
+      x = x->children[0].get();
+    }
+    if (x->kind != BoundExprKind::kColumnRef || x->column < 0 || static_cast<size_t>(x->column) >= get.columns.size()) {
+      return -1;
+    }
+    const Type& t = x->type;
+    if (!(t.is_numeric() || t.is_temporal() || t.id() == types::TypeId::kText || t.id() == types::TypeId::kVarchar)) {
+      return -1;
+    }
+    return get.columns[static_cast<size_t>(x->column)];
+  };
+  for (const auto& c : conj) {
+    if (c->kind == BoundExprKind::kIsNull || c->kind == BoundExprKind::kIsNotNull) {
+      int32_t col = table_column(*c->children[0]);
+      if (col < 0) continue;
+      columnar::ZonePredicate z;
+      z.column = static_cast<uint32_t>(col);
+      z.op = c->kind == BoundExprKind::kIsNull ? columnar::CompareOp::kIsNull : columnar::CompareOp::kIsNotNull;
+      out.push_back(std::move(z));
+      continue;
+    }
+    if (c->kind != BoundExprKind::kFunction || c->function == nullptr || c->children.size() != 2) continue;
+    const std::string& f = c->function->name;
+    columnar::CompareOp op;
+    if (f == "=") {
+      op = columnar::CompareOp::kEq;
+    } else if (f == "<") {
+      op = columnar::CompareOp::kLt;
+    } else if (f == "<=") {
+      op = columnar::CompareOp::kLe;
+    } else if (f == ">") {
+      op = columnar::CompareOp::kGt;
+    } else if (f == ">=") {
+      op = columnar::CompareOp::kGe;
+    } else {
+      continue;
+    }
+    int side = -1;
+    int32_t col = -1;
+    for (int i = 0; i < 2 && side < 0; ++i) {
+      const BoundExpr& other = *c->children[static_cast<size_t>(1 - i)];
+      if (other.kind != BoundExprKind::kConstant) continue;
+      col = table_column(*c->children[static_cast<size_t>(i)]);
+      if (col >= 0) side = i;
+    }
+    if (side < 0) continue;
+    if (side == 1) {  // constant op column: mirror the comparison
+      op = op == columnar::CompareOp::kLt   ? columnar::CompareOp::kGt
+           : op == columnar::CompareOp::kLe ? columnar::CompareOp::kGe
+           : op == columnar::CompareOp::kGt ? columnar::CompareOp::kLt
+           : op == columnar::CompareOp::kGe ? columnar::CompareOp::kLe
+                                            : op;
+    }
+    const types::Value& v = c->children[static_cast<size_t>(1 - side)]->value;
+    if (v.is_null()) continue;
+    columnar::ZonePredicate z;
+    z.column = static_cast<uint32_t>(col);
+    z.op = op;
+    z.value = v;
+    out.push_back(std::move(z));
+  }
+  return out;
+}
+
 }  // namespace
+
+uint64_t PhysicalPlanner::rows_of(const LogicalPlan& p) {
+  switch (p.kind) {
+    case LogicalKind::kGet:
+      return info_ ? info_(p).rows : 0;
+    case LogicalKind::kValues:
+      return p.rows.size();
+    case LogicalKind::kAggregate:
+      return p.groups.empty() ? 1 : rows_of(*p.children[0]);
+    case LogicalKind::kJoin:
+    case LogicalKind::kSetOp: {
+      uint64_t n = 0;
+      for (const auto& c : p.children) n = std::max(n, rows_of(*c));
+      return n;
+    }
+    default:
+      return p.children.empty() ? 0 : rows_of(*p.children[0]);
+  }
+}
+
+const LogicalPlan* PhysicalPlanner::parallel_scan_of(const LogicalPlan& p) {
+  switch (p.kind) {
+    case LogicalKind::kGet: {
+      ScanInfo info = info_(p);
+      return info.splittable && info.rows >= parallel_rows_min_ ? &p : nullptr;
+    }
+    case LogicalKind::kFilter:
+    case LogicalKind::kProject:
+      return parallel_scan_of(*p.children[0]);
+    case LogicalKind::kJoin: {
+      if (is_inner_join(p)) {
+        // plan_inner_joins probes the largest leaf.
+        std::vector<const LogicalPlan*> leaves;
+        inner_join_leaves(p, leaves);
+        size_t start = 0;
+        uint64_t best = 0;
+        for (size_t i = 0; i < leaves.size(); ++i) {
+          uint64_t r = rows_of(*leaves[i]);
+          if (r > best) {
+            best = r;
+            start = i;
+          }
+        }
+        return parallel_scan_of(*leaves[start]);
+      }
+      if (p.join_kind == sql::LogicalJoinKind::kLeft || p.join_kind == sql::LogicalJoinKind::kSemi ||
+          p.join_kind == sql::LogicalJoinKind::kAnti) {
+        return parallel_scan_of(*p.children[0]);
+      }
+      return nullptr;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+Result<OperatorPtr> PhysicalPlanner::plan_parallel(const LogicalPlan& node,
+                                                   const std::function<Result<OperatorPtr>(OperatorPtr)>& wrap) {
+  if (workers_ < 2 || in_fragment_ || !info_ || !overrides_.empty()) return OperatorPtr();
+  const LogicalPlan* get = parallel_scan_of(node);
+  // A scan node shared by two places of the tree (a CTE read twice) cannot give its
+  // morsels to one of them only.
+  if (get == nullptr || plan_has_subquery(node) || occurrences(node, get) != 1) return OperatorPtr();
+  uint64_t rows = info_(*get).rows;
+  uint64_t by_size = parallel_rows_min_ == 0 ? UINT64_MAX : rows / parallel_rows_min_;
+  size_t copies = static_cast<size_t>(std::min<uint64_t>(static_cast<uint64_t>(workers_), by_size));
+  if (copies < 2) return OperatorPtr();
+  std::vector<columnar::ZonePredicate> zone = std::move(pending_zone_);
+  pending_zone_.clear();
+  in_fragment_ = true;
+  morsel_get_ = get;
+  morsels_ = std::make_shared<columnar::ScanMorsels>();
+  std::vector<OperatorPtr> ops;
+  Status failed;
+  for (size_t k = 0; k < copies && failed.ok(); ++k) {
+    first_copy_ = k == 0;
+    pending_zone_ = zone;
+    Result<OperatorPtr> r = plan(node);
+    if (r.ok()) r = wrap(std::move(*r));
+    if (!r.ok()) {
+      failed = r.status();
+      break;
+    }
+    ops.push_back(std::move(*r));
+  }
+  in_fragment_ = false;
+  morsel_get_ = nullptr;
+  morsels_.reset();
+  first_copy_ = true;
+  pending_zone_.clear();
+  STRATA_RETURN_IF_ERROR(failed);
+  return OperatorPtr(std::make_unique<Gather>(std::move(ops)));
+}
+
+Result<OperatorPtr> PhysicalPlanner::plan_filtered(const LogicalPlan& node, BoundExprPtr filter) {
+  if (filter && node.kind == LogicalKind::kGet) pending_zone_ = zone_predicates_of(*filter, node);
+  Result<OperatorPtr> c = plan(node);
+  pending_zone_.clear();
+  if (!c.ok() || !filter) return c;
+  return OperatorPtr(std::make_unique<Filter>(std::move(*c), std::move(filter)));
+}
 
 Result<OperatorPtr> PhysicalPlanner::plan(const LogicalPlan& p) {
   if (auto it = overrides_.find(&p); it != overrides_.end()) return it->second();
+  if (workers_ >= 2 && !in_fragment_ &&
+      (p.kind == LogicalKind::kGet || p.kind == LogicalKind::kFilter || p.kind == LogicalKind::kProject ||
+       p.kind == LogicalKind::kJoin)) {
+    STRATA_ASSIGN_OR_RETURN(OperatorPtr par,
+                            plan_parallel(p, [](OperatorPtr op) { return Result<OperatorPtr>(std::move(op)); }));
+    if (par) return par;
+  }
   switch (p.kind) {
-    case LogicalKind::kGet: return scan_(p);
+    case LogicalKind::kGet: {
+      ScanHints hints;
+      hints.zone_predicates = std::move(pending_zone_);
+      pending_zone_.clear();
+      if (&p == morsel_get_) {
+        hints.morsels = morsels_;
+        hints.first_copy = first_copy_;
+      }
+      return scan_(p, hints);
+    }
     case LogicalKind::kValues: {
       std::vector<std::vector<BoundExprPtr>> rows;
       for (const auto& r : p.rows) {
@@ -180,8 +459,7 @@ Result<OperatorPtr> PhysicalPlanner::plan(const LogicalPlan& p) {
           (child.join_kind == sql::LogicalJoinKind::kInner || child.join_kind == sql::LogicalJoinKind::kCross)) {
         return plan_inner_joins(child, p.predicate.get());
       }
-      STRATA_ASSIGN_OR_RETURN(OperatorPtr c, plan(child));
-      return OperatorPtr(std::make_unique<Filter>(std::move(c), p.predicate->clone()));
+      return plan_filtered(child, p.predicate->clone());
     }
     case LogicalKind::kProject: {
       STRATA_ASSIGN_OR_RETURN(OperatorPtr c, plan(*p.children[0]));
@@ -194,9 +472,12 @@ Result<OperatorPtr> PhysicalPlanner::plan(const LogicalPlan& p) {
         return plan_inner_joins(p, nullptr);
       }
       return plan_join(p);
-    case LogicalKind::kAggregate: return plan_aggregate(p);
-    case LogicalKind::kWindow: return plan_window(p);
-    case LogicalKind::kSort: return plan_sort(p, Limit::kNoLimit, 0);
+    case LogicalKind::kAggregate:
+      return plan_aggregate(p);
+    case LogicalKind::kWindow:
+      return plan_window(p);
+    case LogicalKind::kSort:
+      return plan_sort(p, Limit::kNoLimit, 0);
     case LogicalKind::kLimit: {
       int64_t limit = p.limit;
       int64_t offset = p.offset;
@@ -239,7 +520,8 @@ Result<OperatorPtr> PhysicalPlanner::plan(const LogicalPlan& p) {
     }
     case LogicalKind::kInsert:
     case LogicalKind::kUpdate:
-    case LogicalKind::kDelete: return plan(*p.children[0]);
+    case LogicalKind::kDelete:
+      return plan(*p.children[0]);
   }
   return Status::sql("XX000", "unknown logical plan node");
 }
@@ -305,7 +587,6 @@ Result<OperatorPtr> PhysicalPlanner::plan_inner_joins(const LogicalPlan& root, c
   // Plan each leaf with its single-leaf conjuncts pushed down.
   std::vector<OperatorPtr> ops(leaves.size());
   for (size_t i = 0; i < leaves.size(); ++i) {
-    STRATA_ASSIGN_OR_RETURN(ops[i], plan(*leaves[i].plan));
     std::vector<BoundExprPtr> local;
     std::vector<int32_t> map(static_cast<size_t>(total), 0);
     for (int32_t c = 0; c < leaves[i].width; ++c) map[static_cast<size_t>(leaves[i].offset + c)] = c;
@@ -314,18 +595,28 @@ Result<OperatorPtr> PhysicalPlanner::plan_inner_joins(const LogicalPlan& root, c
       local.push_back(remap(*c.expr, map));
       c.used = true;
     }
-    if (BoundExprPtr f = and_all(std::move(local))) ops[i] = std::make_unique<Filter>(std::move(ops[i]), std::move(f));
+    STRATA_ASSIGN_OR_RETURN(ops[i], plan_filtered(*leaves[i].plan, and_all(std::move(local))));
   }
-  // Greedy order: start with the first leaf; each step joins a leaf connected by an
-  // equality when there is one.
+  // Greedy order: start with the largest leaf (it is probed, never built; the first
+  // one on ties); each step joins a leaf connected by an equality when there is one.
+  size_t start = 0;
+  uint64_t start_rows = 0;
+  for (size_t i = 0; i < leaves.size(); ++i) {
+    uint64_t r = rows_of(*leaves[i].plan);
+    if (r > start_rows) {
+      start_rows = r;
+      start = i;
+    }
+  }
   std::vector<int32_t> layout;  // current column -> original column
   std::set<int> joined;
   auto add_leaf_layout = [&](int i) {
-    for (int32_t c = 0; c < leaves[static_cast<size_t>(i)].width; ++c) layout.push_back(leaves[static_cast<size_t>(i)].offset + c);
+    for (int32_t c = 0; c < leaves[static_cast<size_t>(i)].width; ++c)
+      layout.push_back(leaves[static_cast<size_t>(i)].offset + c);
   };
-  OperatorPtr current = std::move(ops[0]);
-  joined.insert(0);
-  add_leaf_layout(0);
+  OperatorPtr current = std::move(ops[start]);
+  joined.insert(static_cast<int>(start));
+  add_leaf_layout(static_cast<int>(start));
   while (joined.size() < leaves.size()) {
     int next = -1;
     for (auto& c : conj) {
@@ -389,7 +680,8 @@ Result<OperatorPtr> PhysicalPlanner::plan_inner_joins(const LogicalPlan& root, c
         pk.push_back(lw + static_cast<int>(k));
         bk.push_back(nl.width + static_cast<int>(k));
       }
-      current = std::make_unique<HashJoin>(std::move(current), std::move(right), pk, bk, JoinKind::kInner, nullptr, false);
+      current =
+          std::make_unique<HashJoin>(std::move(current), std::move(right), pk, bk, JoinKind::kInner, nullptr, false);
       // Drop the key columns: probe keys sit after the probe's columns, build keys
       // after the build's.
       std::vector<int32_t> keep;
@@ -413,7 +705,8 @@ Result<OperatorPtr> PhysicalPlanner::plan_inner_joins(const LogicalPlan& root, c
       ready.push_back(remap(*c.expr, map));
       c.used = true;
     }
-    if (BoundExprPtr f = and_all(std::move(ready))) current = std::make_unique<Filter>(std::move(current), std::move(f));
+    if (BoundExprPtr f = and_all(std::move(ready)))
+      current = std::make_unique<Filter>(std::move(current), std::move(f));
   }
   // Restore the original column order.
   std::vector<int32_t> back(static_cast<size_t>(total));
@@ -491,7 +784,6 @@ Result<OperatorPtr> PhysicalPlanner::plan_join(const LogicalPlan& j) {
 }
 
 Result<OperatorPtr> PhysicalPlanner::plan_aggregate(const LogicalPlan& a) {
-  STRATA_ASSIGN_OR_RETURN(OperatorPtr child, plan(*a.children[0]));
   // Project: groups, then per aggregate its arguments, filter and order keys.
   std::vector<BoundExprPtr> exprs;
   std::vector<int> group_cols;
@@ -520,7 +812,17 @@ Result<OperatorPtr> PhysicalPlanner::plan_aggregate(const LogicalPlan& a) {
     }
     specs.push_back(std::move(s));
   }
-  OperatorPtr input = std::make_unique<Project>(std::move(child), std::move(exprs));
+  // The argument projection runs inside the copies of a parallel input.
+  auto project = [&exprs](OperatorPtr c) -> Result<OperatorPtr> {
+    std::vector<BoundExprPtr> copy;
+    for (const auto& e : exprs) copy.push_back(e->clone());
+    return OperatorPtr(std::make_unique<Project>(std::move(c), std::move(copy)));
+  };
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr input, plan_parallel(*a.children[0], project));
+  if (!input) {
+    STRATA_ASSIGN_OR_RETURN(OperatorPtr child, plan(*a.children[0]));
+    STRATA_ASSIGN_OR_RETURN(input, project(std::move(child)));
+  }
   return OperatorPtr(std::make_unique<HashAggregate>(std::move(input), group_cols, std::move(specs)));
 }
 
@@ -542,7 +844,8 @@ Result<OperatorPtr> PhysicalPlanner::plan_window(const LogicalPlan& w) {
     std::string key;
     for (const auto& p : win.partition_by) key += p->to_string() + "|";
     key += "#";
-    for (const auto& o : win.order_by) key += o.expr->to_string() + (o.descending ? " d" : " a") + (o.nulls_first ? "f|" : "l|");
+    for (const auto& o : win.order_by)
+      key += o.expr->to_string() + (o.descending ? " d" : " a") + (o.nulls_first ? "f|" : "l|");
     if (std::find(groups.begin(), groups.end(), key) == groups.end()) groups.push_back(key);
   }
   size_t current_width = width;
@@ -559,7 +862,8 @@ Result<OperatorPtr> PhysicalPlanner::plan_window(const LogicalPlan& w) {
       std::string key;
       for (const auto& p : win.partition_by) key += p->to_string() + "|";
       key += "#";
-      for (const auto& o : win.order_by) key += o.expr->to_string() + (o.descending ? " d" : " a") + (o.nulls_first ? "f|" : "l|");
+      for (const auto& o : win.order_by)
+        key += o.expr->to_string() + (o.descending ? " d" : " a") + (o.nulls_first ? "f|" : "l|");
       if (key != gkey) continue;
       if (!keys_done) {
         for (const auto& p : win.partition_by) partition_cols.push_back(add(*p));

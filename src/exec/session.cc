@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -37,6 +38,8 @@ Session::Session(Engine* engine, int32_t process_id) : engine_(engine), process_
       {"default_transaction_isolation", "repeatable read"},
       {"extra_float_digits", "1"},
       {"integer_datetimes", "on"},
+      {"max_parallel_workers_per_gather", std::to_string(engine->options().parallel_workers)},
+      {"min_parallel_table_scan_rows", std::to_string(engine->options().parallel_rows_min)},
       {"intervalstyle", "postgres"},
       {"is_superuser", "on"},
       {"search_path", "\"$user\", public"},
@@ -49,6 +52,14 @@ Session::Session(Engine* engine, int32_t process_id) : engine_(engine), process_
       {"timezone", "UTC"},
       {"transaction_isolation", "repeatable read"},
   };
+}
+
+int64_t Session::setting_int(const std::string& name, int64_t fallback) const {
+  auto it = settings_.find(name);
+  if (it == settings_.end()) return fallback;
+  char* end = nullptr;
+  long long v = std::strtoll(it->second.c_str(), &end, 10);
+  return end != nullptr && *end == '\0' && !it->second.empty() ? static_cast<int64_t>(v) : fallback;
 }
 
 Session::~Session() {
@@ -266,11 +277,14 @@ Result<StatementResult> Session::execute_inner(const sql::Statement& stmt, std::
                                                const std::vector<Value>& params) {
   if (!txn_) txn_ = std::make_unique<Transaction>();
   switch (stmt.kind) {
-    case sql::NodeKind::kSelectStmt: return run_query(*stmt.as<sql::SelectStmt>().query, params, nullptr);
+    case sql::NodeKind::kSelectStmt:
+      return run_query(*stmt.as<sql::SelectStmt>().query, params, nullptr);
     case sql::NodeKind::kInsertStmt:
     case sql::NodeKind::kUpdateStmt:
-    case sql::NodeKind::kDeleteStmt: return run_dml(stmt, params, nullptr);
-    case sql::NodeKind::kExplainStmt: return run_explain(stmt.as<sql::ExplainStmt>(), params);
+    case sql::NodeKind::kDeleteStmt:
+      return run_dml(stmt, params, nullptr);
+    case sql::NodeKind::kExplainStmt:
+      return run_explain(stmt.as<sql::ExplainStmt>(), params);
     case sql::NodeKind::kTransactionStmt: {
       // A transaction statement replaces the implicit per-statement transaction.
       if (txn_ && !txn_->explicit_block) txn_.reset();
@@ -278,7 +292,8 @@ Result<StatementResult> Session::execute_inner(const sql::Statement& stmt, std::
     }
     case sql::NodeKind::kVariableSetStmt:
     case sql::NodeKind::kResetStmt:
-    case sql::NodeKind::kShowStmt: return run_set_show(stmt);
+    case sql::NodeKind::kShowStmt:
+      return run_set_show(stmt);
     case sql::NodeKind::kDiscardStmt: {
       StatementResult r;
       r.command_tag = "DISCARD ALL";
@@ -287,8 +302,10 @@ Result<StatementResult> Session::execute_inner(const sql::Statement& stmt, std::
     case sql::NodeKind::kUnsupportedStmt:
       return Status::sql("0A000", fmt::format("{} is not supported", stmt.as<sql::UnsupportedStmt>().what))
           .with_position(stmt.location + 1);
-    case sql::NodeKind::kCopyStmt: return run_copy(stmt.as<sql::CopyStmt>());
-    default: return run_ddl(stmt, text);
+    case sql::NodeKind::kCopyStmt:
+      return run_copy(stmt.as<sql::CopyStmt>());
+    default:
+      return run_ddl(stmt, text);
   }
 }
 
@@ -306,7 +323,8 @@ Result<StatementResult> Session::run_set_show(const sql::Statement& stmt) {
       std::string v = value;
       std::transform(v.begin(), v.end(), v.begin(), ::tolower);
       if (v != "utc" && v != "etc/utc" && v != "gmt" && v != "0" && v != "z" && v != "+00" && v != "00:00") {
-        return Status::sql("0A000", fmt::format("time zone \"{}\" is not supported: the session time zone is UTC", value));
+        return Status::sql("0A000",
+                           fmt::format("time zone \"{}\" is not supported: the session time zone is UTC", value));
       }
       value = "UTC";
     }
@@ -366,10 +384,12 @@ Result<StatementResult> Session::run_query(const sql::Query& query, const std::v
   STRATA_ASSIGN_OR_RETURN(sql::LogicalPlanPtr plan, binder.bind_query(query));
   MemoryBudget budget(engine_->options().query_memory_bytes);
   ExecContext ctx = make_context(params, &budget);
-  PhysicalPlanner::ScanFactory scan =
-      make_scan_factory([this](const catalog::TableDef& t) { return txn_->table(engine_, t.oid, t); });
+  auto lookup = [this](const catalog::TableDef& t) { return txn_->table(engine_, t.oid, t); };
+  PhysicalPlanner::ScanFactory scan = make_scan_factory(lookup);
   install_subquery_runner(ctx, scan);
   PhysicalPlanner planner(scan, &params);
+  planner.set_scan_info(make_scan_info(lookup), setting_int("max_parallel_workers_per_gather", 1),
+                        static_cast<uint64_t>(std::max<int64_t>(0, setting_int("min_parallel_table_scan_rows", 0))));
   STRATA_ASSIGN_OR_RETURN(OperatorPtr root, planner.plan(*plan));
   if (explain != nullptr) {
     if (!explain->analyze) return explain_result("", explain_operator_tree(*root, false), "");

@@ -175,10 +175,11 @@ Result<StatementResult> Session::execute_dml_plan(const LogicalPlan& plan_ref, c
   STRATA_ASSIGN_OR_RETURN(TableState * st, txn_->table(engine_, table.oid, table));
   MemoryBudget budget(engine_->options().query_memory_bytes);
   ExecContext ctx = make_context(params, &budget);
-  PhysicalPlanner::ScanFactory scan =
-      make_scan_factory([this](const catalog::TableDef& t) { return txn_->table(engine_, t.oid, t); });
+  auto lookup = [this](const catalog::TableDef& t) { return txn_->table(engine_, t.oid, t); };
+  PhysicalPlanner::ScanFactory scan = make_scan_factory(lookup);
   install_subquery_runner(ctx, scan);
   PhysicalPlanner planner(scan, &params);
+  planner.set_scan_info(make_scan_info(lookup), 1, 0);  // DML runs on one thread
   if (rows != nullptr) {
     // COPY FROM: the innermost kValues placeholder becomes the parsed rows.
     const LogicalPlan* leaf = plan->children[0].get();

@@ -34,7 +34,7 @@ struct TableState {
   std::shared_ptr<const TableReadView> base;
   std::unordered_set<int64_t> deleted;  // base row ids
   bool truncated = false;
-  Batch inserted;                  // full rows
+  Batch inserted;  // full rows
   std::vector<uint8_t> inserted_deleted;
 };
 
@@ -45,11 +45,16 @@ inline int64_t now_micros() {
 
 inline std::string relation_kind_word(sql::ObjectType t) {
   switch (t) {
-    case sql::ObjectType::kTable: return "table";
-    case sql::ObjectType::kView: return "view";
-    case sql::ObjectType::kIndex: return "index";
-    case sql::ObjectType::kSchema: return "schema";
-    default: return "object";
+    case sql::ObjectType::kTable:
+      return "table";
+    case sql::ObjectType::kView:
+      return "view";
+    case sql::ObjectType::kIndex:
+      return "index";
+    case sql::ObjectType::kSchema:
+      return "schema";
+    default:
+      return "object";
   }
 }
 
@@ -71,7 +76,6 @@ struct Session::Transaction {
     return &tables.emplace(oid, std::move(s)).first->second;
   }
 };
-
 
 // Collects every batch of an operator tree.
 inline Status drain(Operator& root, ExecContext& ctx, std::vector<Batch>* out, size_t rows_max, uint64_t* rows) {
@@ -96,65 +100,76 @@ inline Status drain(Operator& root, ExecContext& ctx, std::vector<Batch>* out, s
   return Status::ok_status();
 }
 
-
 // A scan of one table through the transaction's state: base rows minus pending
-// deletes, then pending inserts (with negative row ids).
+// deletes, then pending inserts (with negative row ids). Streams the base rows
+// batch by batch. A parallel copy (hints.morsels set) reads only the row groups it
+// claims; only the first copy returns the pending inserts.
 class TransactionScan {
  public:
-  TransactionScan(TableState* st, std::vector<int32_t> columns, bool with_row_id)
-      : st_(st), columns_(std::move(columns)), with_row_id_(with_row_id) {}
-
-  Status materialize() {
-    if (done_) return Status::ok_status();
-    done_ = true;
-    if (!st_->truncated) {
-      STRATA_RETURN_IF_ERROR(st_->base->scan(columns_, true, [&](Batch& b) -> Status {
-        const Vector& ids = b.columns.back();
-        std::vector<uint32_t> keep;
-        for (size_t i = 0; i < b.rows; ++i) {
-          if (!st_->deleted.count(ids.data<int64_t>()[i])) keep.push_back(static_cast<uint32_t>(i));
-        }
-        Batch out;
-        for (const Vector& c : b.columns) out.columns.emplace_back(c.type());
-        if (keep.size() == b.rows) {
-          out = std::move(b);
-        } else {
-          out.append_selected(b, keep.data(), keep.size());
-        }
-        if (!with_row_id_) {
-          out.columns.pop_back();
-        }
-        if (out.rows > 0) batches_.push_back(std::move(out));
-        return Status::ok_status();
-      }));
-    }
-    if (st_->inserted.rows > 0) {
-      std::vector<uint32_t> live;
-      for (size_t i = 0; i < st_->inserted.rows; ++i) {
-        if (!st_->inserted_deleted[i]) live.push_back(static_cast<uint32_t>(i));
-      }
-      if (!live.empty()) {
-        Batch out;
-        for (int32_t c : columns_) {
-          out.columns.emplace_back(st_->inserted.columns[static_cast<size_t>(c)].type());
-          out.columns.back().append_selected(st_->inserted.columns[static_cast<size_t>(c)], live.data(), live.size());
-        }
-        if (with_row_id_) {
-          Vector ids(Type::bigint(), live.size());
-          for (size_t i = 0; i < live.size(); ++i) ids.data<int64_t>()[i] = -1 - static_cast<int64_t>(live[i]);
-          out.columns.push_back(std::move(ids));
-        }
-        out.rows = live.size();
-        batches_.push_back(std::move(out));
-      }
-    }
-    return Status::ok_status();
-  }
+  TransactionScan(TableState* st, std::vector<int32_t> columns, bool with_row_id, ScanHints hints = {})
+      : st_(st), columns_(std::move(columns)), with_row_id_(with_row_id), hints_(std::move(hints)) {}
 
   Result<bool> next(Batch& out) {
-    STRATA_RETURN_IF_ERROR(materialize());
-    if (index_ >= batches_.size()) return false;
-    out = std::move(batches_[index_++]);
+    while (!base_done_) {
+      if (st_->truncated) {
+        base_done_ = true;
+        break;
+      }
+      if (!base_) {
+        ScanRequest req;
+        req.columns = columns_;
+        req.with_row_id = with_row_id_ || !st_->deleted.empty();
+        req.zone_predicates = hints_.zone_predicates;
+        req.morsels = hints_.morsels;
+        STRATA_ASSIGN_OR_RETURN(base_, st_->base->open(req));
+      }
+      Batch b;
+      STRATA_ASSIGN_OR_RETURN(bool more, base_->next(b));
+      if (!more) {
+        base_done_ = true;
+        base_.reset();
+        break;
+      }
+      if (!st_->deleted.empty()) {
+        const Vector& ids = b.columns.back();
+        keep_.clear();
+        for (size_t i = 0; i < b.rows; ++i) {
+          if (!st_->deleted.count(ids.data<int64_t>()[i])) keep_.push_back(static_cast<uint32_t>(i));
+        }
+        if (keep_.size() != b.rows) {
+          Batch kept;
+          for (const Vector& c : b.columns) kept.columns.emplace_back(c.type());
+          kept.append_selected(b, keep_.data(), keep_.size());
+          b = std::move(kept);
+        }
+        if (!with_row_id_) b.columns.pop_back();
+      }
+      if (b.rows == 0) continue;
+      out = std::move(b);
+      return true;
+    }
+    if (!hints_.first_copy) return false;
+    if (!inserts_listed_) {
+      inserts_listed_ = true;
+      for (size_t i = 0; i < st_->inserted.rows; ++i) {
+        if (!st_->inserted_deleted[i]) live_.push_back(static_cast<uint32_t>(i));
+      }
+    }
+    if (live_pos_ >= live_.size()) return false;
+    size_t n = std::min(types::kBatchRows, live_.size() - live_pos_);
+    const uint32_t* rows = live_.data() + live_pos_;
+    out = Batch();
+    for (int32_t c : columns_) {
+      out.columns.emplace_back(st_->inserted.columns[static_cast<size_t>(c)].type());
+      out.columns.back().append_selected(st_->inserted.columns[static_cast<size_t>(c)], rows, n);
+    }
+    if (with_row_id_) {
+      Vector ids(Type::bigint(), n);
+      for (size_t i = 0; i < n; ++i) ids.data<int64_t>()[i] = -1 - static_cast<int64_t>(rows[i]);
+      out.columns.push_back(std::move(ids));
+    }
+    out.rows = n;
+    live_pos_ += n;
     return true;
   }
 
@@ -162,11 +177,14 @@ class TransactionScan {
   TableState* st_;
   std::vector<int32_t> columns_;
   bool with_row_id_;
-  bool done_ = false;
-  std::vector<Batch> batches_;
-  size_t index_ = 0;
+  ScanHints hints_;
+  std::unique_ptr<RowBatchIterator> base_;
+  bool base_done_ = false;
+  std::vector<uint32_t> keep_;
+  bool inserts_listed_ = false;
+  std::vector<uint32_t> live_;  // live pending inserts
+  size_t live_pos_ = 0;
 };
-
 
 // EXPLAIN's result: one text row per line of `tree` (operator lines from
 // explain_operator_tree), under `heading` (indented beneath it when given), then
@@ -195,11 +213,29 @@ inline StatementResult explain_result(const std::string& heading, const std::str
 // state `lookup` returns (base snapshot, pending deletes and inserts).
 inline PhysicalPlanner::ScanFactory make_scan_factory(
     std::function<Result<TableState*>(const catalog::TableDef&)> lookup) {
-  return [lookup = std::move(lookup)](const sql::LogicalPlan& get) -> Result<OperatorPtr> {
+  return [lookup = std::move(lookup)](const sql::LogicalPlan& get, const ScanHints& hints) -> Result<OperatorPtr> {
     STRATA_ASSIGN_OR_RETURN(TableState * st, lookup(*get.table));
-    auto ts = std::make_shared<TransactionScan>(st, get.columns, get.with_row_id);
+    auto ts = std::make_shared<TransactionScan>(st, get.columns, get.with_row_id, hints);
+    std::string detail = get.table->name;
+    if (hints.morsels) detail += ", parallel";
+    if (!hints.zone_predicates.empty()) detail += fmt::format(", zone predicates: {}", hints.zone_predicates.size());
     return OperatorPtr(std::make_unique<BatchFunctionSource>(
-        get.types, "Scan", get.table->name, [ts](ExecContext&, Batch& out) -> Result<bool> { return ts->next(out); }));
+        get.types, "Scan", std::move(detail),
+        [ts](ExecContext&, Batch& out) -> Result<bool> { return ts->next(out); }));
+  };
+}
+
+// What the planner needs to know of a kGet's table before scanning it: its row
+// count (join order, parallelism) and whether it splits into morsels.
+inline PhysicalPlanner::ScanInfoFn make_scan_info(std::function<Result<TableState*>(const catalog::TableDef&)> lookup) {
+  return [lookup = std::move(lookup)](const sql::LogicalPlan& get) -> ScanInfo {
+    Result<TableState*> st = lookup(*get.table);
+    if (!st.ok()) return ScanInfo{};
+    ScanInfo info;
+    info.rows = (*st)->truncated ? 0 : (*st)->base->row_count();
+    info.rows += (*st)->inserted.rows;
+    info.splittable = !(*st)->truncated && (*st)->base->supports_morsels();
+    return info;
   };
 }
 

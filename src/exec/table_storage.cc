@@ -8,6 +8,34 @@ namespace strata::exec {
 
 namespace {
 
+class CollectedBatches final : public RowBatchIterator {
+ public:
+  explicit CollectedBatches(std::vector<types::Batch> batches) : batches_(std::move(batches)) {}
+  Result<bool> next(types::Batch& out) override {
+    if (index_ >= batches_.size()) return false;
+    out = std::move(batches_[index_++]);
+    return true;
+  }
+
+ private:
+  std::vector<types::Batch> batches_;
+  size_t index_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RowBatchIterator>> TableReadView::open(const ScanRequest& request) const {
+  if (request.morsels) return Status::sql("XX000", "parallel scan of a table storage without morsels");
+  std::vector<types::Batch> batches;
+  STRATA_RETURN_IF_ERROR(scan(request.columns, request.with_row_id, [&](types::Batch& b) {
+    if (b.rows > 0) batches.push_back(std::move(b));
+    return Status::ok_status();
+  }));
+  return std::unique_ptr<RowBatchIterator>(std::make_unique<CollectedBatches>(std::move(batches)));
+}
+
+namespace {
+
 // An immutable list of row chunks, each with its first row id and deleted flags.
 struct MemoryChunk {
   types::Batch rows;
@@ -75,7 +103,8 @@ class MemoryTableStorage final : public TableStorage {
       bool touched = false;
       std::vector<uint8_t> flags = *next->deleted[c];
       for (size_t r = 0; r < chunk.rows.rows; ++r) {
-        bool want = writes.truncated ? !(*base.deleted[c])[r] : del.count(chunk.first_row_id + static_cast<int64_t>(r)) != 0;
+        bool want =
+            writes.truncated ? !(*base.deleted[c])[r] : del.count(chunk.first_row_id + static_cast<int64_t>(r)) != 0;
         if (!want) continue;
         if (flags[r] && !(*base.deleted[c])[r]) {
           return Status::sql("40001", "could not serialize access due to concurrent update");

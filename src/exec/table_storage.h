@@ -15,10 +15,34 @@
 #include <vector>
 
 #include "base/status.h"
+#include "columnar/table_store.h"
+#include "columnar/zone_predicate.h"
 #include "types/batch.h"
 #include "types/value.h"
 
 namespace strata::exec {
+
+// What one scan of a read view returns: `columns` (table positions, in output
+// order) and, when with_row_id, a final bigint column of row ids.
+struct ScanRequest {
+  std::vector<int32_t> columns;
+  bool with_row_id = false;
+  // Comparisons (column = table position) the storage may use to skip whole row
+  // groups by their zone maps. Only an optimisation: rows that fail them may still
+  // be returned, so the caller keeps its full WHERE clause.
+  std::vector<columnar::ZonePredicate> zone_predicates;
+  // Set: this scan is one of several parallel scans of the same view sharing the
+  // cursor; together they return each row once. Only when supports_morsels().
+  std::shared_ptr<columnar::ScanMorsels> morsels;
+};
+
+// A pull scan: next() fills `out` with 1..kBatchRowsMax rows and returns true, or
+// returns false at the end (and on every later call).
+class RowBatchIterator {
+ public:
+  virtual ~RowBatchIterator() = default;
+  virtual Result<bool> next(types::Batch& out) = 0;
+};
 
 class TableReadView {
  public:
@@ -28,6 +52,12 @@ class TableReadView {
   // with_row_id, a final bigint column of row ids. Stops at the first error.
   virtual Status scan(const std::vector<int32_t>& columns, bool with_row_id,
                       const std::function<Status(types::Batch&)>& sink) const = 0;
+  // The same rows as a pull iterator that keeps the view alive. The default
+  // collects scan()'s batches first; storage with row groups streams them.
+  // REQUIRES: request.morsels is null unless supports_morsels().
+  virtual Result<std::unique_ptr<RowBatchIterator>> open(const ScanRequest& request) const;
+  // True when open() honours ScanRequest::morsels (parallel scans).
+  virtual bool supports_morsels() const { return false; }
 };
 
 // Pending changes of one table inside a statement or transaction block.
