@@ -1,10 +1,12 @@
 # The two commands of the quick start are `make demo` and `make test`; each
 # installs what is missing first. See README.md.
-.PHONY: all deps build build-dev build-fuzz demo test unit fuzz bench soak layering format clean
+.PHONY: all deps build build-dev build-fuzz demo test unit fuzz bench bench-log bench-sql bench-deps \
+        soak layering format clean
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 300
 SOAK_CYCLES ?= 200
+BENCH_SF ?= 1
 
 all: build
 
@@ -41,8 +43,22 @@ unit: build-dev
 fuzz: build-fuzz
 	tools/run_fuzzers.sh build/fuzz $(FUZZ_SECONDS)
 
-bench: build
+# Both benchmarks; see bench/README.md.
+bench: bench-log bench-sql
+
+bench-log: build
 	/usr/bin/python3 bench/log_bench.py --strata build/release/strata
+
+# SSB at scale factor BENCH_SF on Strata, DuckDB, SQLite and PostgreSQL.
+bench-sql: build bench-deps
+	/usr/bin/python3 bench/sql_bench.py --strata build/release/strata --sf $(BENCH_SF)
+
+# DuckDB from npm at the version in bench/package-lock.json; reinstalls only when
+# the lock file is newer than the installed tree.
+bench-deps:
+	@command -v npm >/dev/null || { echo "bench-deps: npm (Node 20) is needed for DuckDB"; exit 1; }
+	@cd bench && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+	  npm ci --no-audit --no-fund; }
 
 soak: build-dev
 	STRATA_CRASH_CYCLES=$(SOAK_CYCLES) ctest --preset dev -R crash_ --timeout 7200
