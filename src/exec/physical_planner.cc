@@ -163,7 +163,9 @@ OperatorPtr nested_loop_join(OperatorPtr left, OperatorPtr right, JoinKind kind,
                                                 std::vector<int>{rw}, kind, std::move(residual), false);
   std::vector<int32_t> keep;
   for (int c = 0; c < lw; ++c) keep.push_back(c);
-  for (int c = 0; c < rw; ++c) keep.push_back(lw + 1 + c);
+  if (kind != JoinKind::kSemi && kind != JoinKind::kAnti) {
+    for (int c = 0; c < rw; ++c) keep.push_back(lw + 1 + c);
+  }
   return keep_columns(std::move(join), keep);
 }
 
@@ -776,10 +778,15 @@ Result<OperatorPtr> PhysicalPlanner::plan_join(const LogicalPlan& j) {
     pk.push_back(lw + static_cast<int>(k));
     bk.push_back(rw + static_cast<int>(k));
   }
-  OperatorPtr join = std::make_unique<HashJoin>(std::move(left), std::move(right), pk, bk, kind, std::move(res), false);
+  const bool null_aware = kind == JoinKind::kAnti && j.null_aware;
+  OperatorPtr join =
+      std::make_unique<HashJoin>(std::move(left), std::move(right), pk, bk, kind, std::move(res), null_aware);
+  // Semi and anti joins return the probe side only (with its key columns).
   std::vector<int32_t> keep;
   for (int32_t c = 0; c < lw; ++c) keep.push_back(c);
-  for (int32_t c = 0; c < rw; ++c) keep.push_back(lw + static_cast<int32_t>(nkeys) + c);
+  if (kind != JoinKind::kSemi && kind != JoinKind::kAnti) {
+    for (int32_t c = 0; c < rw; ++c) keep.push_back(lw + static_cast<int32_t>(nkeys) + c);
+  }
   return keep_columns(std::move(join), keep);
 }
 

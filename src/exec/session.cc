@@ -11,6 +11,7 @@
 #include "exec/expression.h"
 #include "exec/physical_planner.h"
 #include "exec/session_internal.h"
+#include "sql/subquery_rewrite.h"
 #include "sql/binder.h"
 #include "sql/parser.h"
 #include "types/cast.h"
@@ -382,6 +383,7 @@ Result<StatementResult> Session::run_query(const sql::Query& query, const std::v
   for (const Value& v : params) ptypes.push_back(v.type());
   sql::Binder binder(cat, &engine_->functions(), ptypes);
   STRATA_ASSIGN_OR_RETURN(sql::LogicalPlanPtr plan, binder.bind_query(query));
+  sql::decorrelate_subqueries(*plan);
   MemoryBudget budget(engine_->options().query_memory_bytes);
   ExecContext ctx = make_context(params, &budget);
   auto lookup = [this](const catalog::TableDef& t) { return txn_->table(engine_, t.oid, t); };

@@ -10,6 +10,7 @@
 #include "exec/basic_operators.h"
 #include "exec/batch_source.h"
 #include "exec/session_internal.h"
+#include "sql/subquery_rewrite.h"
 #include "sql/binder.h"
 #include "types/cast.h"
 
@@ -165,6 +166,7 @@ Result<StatementResult> Session::run_dml(const sql::Statement& stmt, const std::
   } else {
     STRATA_ASSIGN_OR_RETURN(plan, binder.bind_delete(stmt.as<sql::DeleteStmt>()));
   }
+  sql::decorrelate_subqueries(*plan);
   return execute_dml_plan(*plan, params, explain, nullptr);
 }
 

@@ -164,6 +164,7 @@ struct LogicalPlan {
   // kProject
   std::vector<BoundExprPtr> exprs;
   LogicalJoinKind join_kind = LogicalJoinKind::kInner;
+  bool null_aware = false;  // kJoin kAnti: NOT IN's rules (no row passes when the right side has a NULL key)
   // kAggregate
   std::vector<BoundExprPtr> groups;
   std::vector<BoundAggregate> aggregates;
