@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <thread>
 
 #include "base/logging.h"
@@ -186,6 +187,13 @@ Result<std::unique_ptr<Engine>> Engine::open(io::FileSystem* fs, EngineOptions o
     return e;
   }
   STRATA_RETURN_IF_ERROR(fs->create_dirs(e->options_.data_dir + "/tables"));
+  // Spill files of queries (sorts, aggregations, joins over the memory budget); what
+  // a killed process left there is garbage.
+  {
+    std::error_code ec;
+    std::filesystem::remove_all(e->spill_dir(), ec);
+  }
+  STRATA_RETURN_IF_ERROR(fs->create_dirs(e->spill_dir()));
   STRATA_ASSIGN_OR_RETURN(e->catalog_, catalog::Catalog::open(fs, e->options_.data_dir + "/catalog"));
   auto snap = e->catalog_->snapshot();
   for (const auto& [key, table] : snap->tables) {

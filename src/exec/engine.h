@@ -158,6 +158,9 @@ class Engine {
   catalog::Catalog& catalog() { return *catalog_; }
   const sql::FunctionRegistry& functions() const { return functions_; }
   const EngineOptions& options() const { return options_; }
+  // Where queries write spill files: data_dir/spill, emptied at open; empty (no
+  // spilling: 53200 past the memory budget) for an engine without a data directory.
+  std::string spill_dir() const { return options_.data_dir.empty() ? "" : options_.data_dir + "/spill"; }
   // A table's storage, or null when the table has none (dropped meanwhile).
   std::shared_ptr<TableStorage> storage(catalog::Oid table_oid);
   Status create_storage(const catalog::TableDef& table);

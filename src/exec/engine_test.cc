@@ -236,5 +236,39 @@ TEST(EngineDurableTest, TablesSurviveReopen) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(EngineDurableTest, QueriesOverTheMemoryBudgetSpill) {
+  std::string dir = std::filesystem::temp_directory_path() / ("strata_engine_spill_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  EngineOptions o;
+  o.data_dir = dir;
+  o.query_memory_bytes = 256 << 10;
+  auto e = Engine::open(io::posix_file_system(), o);
+  ASSERT_TRUE(e.ok()) << e.status().to_string();
+  auto s = (*e)->new_session();
+  ASSERT_TRUE(s->execute_all("CREATE TABLE d (x int); INSERT INTO d VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9);"
+                             "CREATE TABLE n (x int, t text);"
+                             "INSERT INTO n SELECT a.x + 10*b.x + 100*c.x + 1000*f.x, 'row' || a.x "
+                             "FROM d a, d b, d c, d f")
+                  .ok());
+  auto r = s->execute_all("SELECT x, t FROM n ORDER BY t DESC, x DESC OFFSET 9990");
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  size_t rows = 0;
+  for (const auto& b : r->back().batches) rows += b.rows;
+  EXPECT_EQ(rows, 10u);
+  r = s->execute_all("EXPLAIN ANALYZE SELECT x, t FROM n ORDER BY t DESC, x DESC OFFSET 9990");
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  std::string plan;
+  for (const auto& b : r->back().batches) {
+    for (size_t i = 0; i < b.rows; ++i) plan += types::format_value(b.columns[0].get_value(i)) + "\n";
+  }
+  EXPECT_NE(plan.find("spilled="), std::string::npos) << plan;
+  r = s->execute_all("SELECT count(*) FROM (SELECT x, count(*) FROM n GROUP BY x) g");
+  ASSERT_TRUE(r.ok()) << r.status().to_string();
+  EXPECT_EQ(types::format_value(r->back().batches[0].columns[0].get_value(0)), "10000");
+  // Spill files are gone once the queries end.
+  EXPECT_TRUE(std::filesystem::is_empty(dir + "/spill"));
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace strata::exec
