@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "exec/engine_test_util.h"
 #include "sql/ast.h"
 #include "types/cast.h"
 
@@ -23,23 +24,7 @@ class EngineTest : public ::testing::Test {
   }
 
   // Runs every statement; returns the last result's rows as "a|b" lines.
-  std::vector<std::string> rows(std::string_view sql) {
-    auto r = session_->execute_all(sql);
-    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().to_string();
-    std::vector<std::string> out;
-    if (!r.ok() || r->empty()) return out;
-    for (const auto& b : r->back().batches) {
-      for (size_t i = 0; i < b.rows; ++i) {
-        std::string line;
-        for (size_t c = 0; c < b.columns.size(); ++c) {
-          if (c) line += "|";
-          line += b.columns[c].is_null(i) ? "NULL" : types::format_value(b.columns[c].get_value(i));
-        }
-        out.push_back(line);
-      }
-    }
-    return out;
-  }
+  std::vector<std::string> rows(std::string_view sql) { return result_lines(*session_, sql); }
 
   std::string error(std::string_view sql) {
     auto r = session_->execute_all(sql);

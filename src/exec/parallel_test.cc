@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "exec/engine.h"
+#include "exec/engine_test_util.h"
 #include "types/cast.h"
 
 namespace strata::exec {
@@ -47,23 +48,7 @@ class ParallelTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  std::vector<std::string> rows(std::string_view sql) {
-    auto r = session_->execute_all(sql);
-    EXPECT_TRUE(r.ok()) << sql << ": " << r.status().to_string();
-    std::vector<std::string> out;
-    if (!r.ok() || r->empty()) return out;
-    for (const auto& b : r->back().batches) {
-      for (size_t i = 0; i < b.rows; ++i) {
-        std::string line;
-        for (size_t c = 0; c < b.columns.size(); ++c) {
-          if (c) line += "|";
-          line += b.columns[c].is_null(i) ? "NULL" : types::format_value(b.columns[c].get_value(i));
-        }
-        out.push_back(line);
-      }
-    }
-    return out;
-  }
+  std::vector<std::string> rows(std::string_view sql) { return result_lines(*session_, sql); }
   void exec(std::string_view sql) {
     auto r = session_->execute_all(sql);
     ASSERT_TRUE(r.ok()) << sql << ": " << r.status().to_string();

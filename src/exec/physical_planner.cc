@@ -16,6 +16,7 @@
 #include "exec/sort.h"
 #include "exec/union_all.h"
 #include "exec/window.h"
+#include "sql/subquery_rewrite.h"
 
 namespace strata::exec {
 
@@ -180,42 +181,9 @@ bool has_subquery(const BoundExpr& e) {
 
 // True when any expression of the plan tree holds a subquery.
 bool plan_has_subquery(const LogicalPlan& p) {
-  auto any = [](const BoundExprPtr& e) { return e != nullptr && has_subquery(*e); };
-  if (any(p.predicate) || any(p.limit_expr) || any(p.offset_expr)) return true;
-  for (const auto& e : p.exprs) {
-    if (any(e)) return true;
-  }
-  for (const auto& e : p.groups) {
-    if (any(e)) return true;
-  }
-  for (const auto& r : p.rows) {
-    for (const auto& e : r) {
-      if (any(e)) return true;
-    }
-  }
-  for (const auto& a : p.aggregates) {
-    if (any(a.filter)) return true;
-    for (const auto& e : a.args) {
-      if (any(e)) return true;
-    }
-    for (const auto& o : a.order_by) {
-      if (any(o.expr)) return true;
-    }
-  }
-  for (const auto& w : p.windows) {
-    for (const auto& e : w.args) {
-      if (any(e)) return true;
-    }
-    for (const auto& e : w.partition_by) {
-      if (any(e)) return true;
-    }
-    for (const auto& o : w.order_by) {
-      if (any(o.expr)) return true;
-    }
-  }
-  for (const auto& k : p.sort_keys) {
-    if (any(k.expr)) return true;
-  }
+  bool found = false;
+  sql::for_each_node_expression(p, [&](const BoundExpr& e) { found = found || has_subquery(e); });
+  if (found) return true;
   for (const auto& c : p.children) {
     if (plan_has_subquery(*c)) return true;
   }

@@ -7,13 +7,7 @@
 
 namespace strata::sql {
 
-namespace {
-
-using ExprVisitor = std::function<void(const BoundExpr&)>;
-
-// Calls f on every expression tree held by node `p` itself (not its children,
-// not inside subquery plans).
-void for_each_node_expr(const LogicalPlan& p, const ExprVisitor& f) {
+void for_each_node_expression(const LogicalPlan& p, const std::function<void(const BoundExpr&)>& f) {
   auto one = [&](const BoundExprPtr& e) {
     if (e) f(*e);
   };
@@ -40,6 +34,8 @@ void for_each_node_expr(const LogicalPlan& p, const ExprVisitor& f) {
   for (const auto& e : p.checks) one(e);
   for (const auto& e : p.defaults) one(e);
 }
+
+namespace {
 
 // Flags of what an expression reads.
 struct Reads {
@@ -79,7 +75,7 @@ Reads reads_of(const BoundExpr& e) {
 // True when no expression of the tree reads an outer row or holds a subquery.
 bool self_contained(const LogicalPlan& p) {
   bool ok = true;
-  for_each_node_expr(p, [&](const BoundExpr& e) {
+  for_each_node_expression(p, [&](const BoundExpr& e) {
     Reads r = reads_of(e);
     if (r.outer1 || r.other) ok = false;
   });
@@ -265,7 +261,7 @@ void rewrite_filter(LogicalPlan& node) {
 void rewrite_tree(LogicalPlan& p, int depth_guard) {
   if (depth_guard > 10000) return;
   rewrite_filter(p);
-  for_each_node_expr(p, [&](const BoundExpr& e) {
+  for_each_node_expression(p, [&](const BoundExpr& e) {
     std::function<void(const BoundExpr&)> walk = [&](const BoundExpr& x) {
       if (x.kind == BoundExprKind::kSubquery && x.subquery) rewrite_tree(*x.subquery, depth_guard + 1);
       for (const auto& c : x.children) walk(*c);

@@ -21,9 +21,16 @@
 // null-aware mode.
 #pragma once
 
+#include <functional>
+
 #include "sql/logical_plan.h"
 
 namespace strata::sql {
+
+// Calls f on every expression tree node `p` holds itself (predicate, projections,
+// groups, aggregate and window arguments, sort keys, VALUES rows, LIMIT, DML
+// expressions); not its children's, not inside subquery plans.
+void for_each_node_expression(const LogicalPlan& p, const std::function<void(const BoundExpr&)>& f);
 
 // Rewrites `root` and every plan below it (subquery plans included) in place.
 void decorrelate_subqueries(LogicalPlan& root);
