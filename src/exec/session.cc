@@ -11,6 +11,7 @@
 #include "exec/expression.h"
 #include "exec/physical_planner.h"
 #include "exec/session_internal.h"
+#include "sql/column_pruning.h"
 #include "sql/subquery_rewrite.h"
 #include "sql/binder.h"
 #include "sql/parser.h"
@@ -385,6 +386,7 @@ Result<StatementResult> Session::run_query(const sql::Query& query, const std::v
   sql::Binder binder(cat, &engine_->functions(), ptypes);
   STRATA_ASSIGN_OR_RETURN(sql::LogicalPlanPtr plan, binder.bind_query(query));
   sql::decorrelate_subqueries(*plan);
+  sql::prune_columns(*plan);
   MemoryBudget budget(engine_->options().query_memory_bytes);
   ExecContext ctx = make_context(params, &budget);
   auto lookup = [this](const catalog::TableDef& t) { return txn_->table(engine_, t.oid, t); };

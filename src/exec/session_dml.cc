@@ -10,6 +10,7 @@
 #include "exec/basic_operators.h"
 #include "exec/batch_source.h"
 #include "exec/session_internal.h"
+#include "sql/column_pruning.h"
 #include "sql/subquery_rewrite.h"
 #include "sql/binder.h"
 #include "types/cast.h"
@@ -167,6 +168,7 @@ Result<StatementResult> Session::run_dml(const sql::Statement& stmt, const std::
     STRATA_ASSIGN_OR_RETURN(plan, binder.bind_delete(stmt.as<sql::DeleteStmt>()));
   }
   sql::decorrelate_subqueries(*plan);
+  sql::prune_columns(*plan);
   return execute_dml_plan(*plan, params, explain, nullptr);
 }
 

@@ -217,6 +217,12 @@ inline PhysicalPlanner::ScanFactory make_scan_factory(
     STRATA_ASSIGN_OR_RETURN(TableState * st, lookup(*get.table));
     auto ts = std::make_shared<TransactionScan>(st, get.columns, get.with_row_id, hints);
     std::string detail = get.table->name;
+    // The columns read, when not all of them (column pruning).
+    if (get.columns.size() < get.table->columns.size()) {
+      std::vector<std::string_view> names;
+      for (int32_t c : get.columns) names.push_back(get.table->columns[static_cast<size_t>(c)].name);
+      detail += fmt::format(", columns: {}", fmt::join(names, " "));
+    }
     if (hints.morsels) detail += ", parallel";
     if (!hints.zone_predicates.empty()) detail += fmt::format(", zone predicates: {}", hints.zone_predicates.size());
     return OperatorPtr(std::make_unique<BatchFunctionSource>(
