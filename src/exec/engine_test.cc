@@ -197,6 +197,42 @@ TEST_F(EngineTest, SubqueriesBecomeSemiAndAntiJoins) {
   EXPECT_EQ(rows("SELECT count(*) FROM t"), V({"3"}));
 }
 
+TEST_F(EngineTest, ScansReadOnlyTheColumnsTheQueryUses) {
+  exec(
+      "CREATE TABLE w (a int, b text, c int, d float8, e text);"
+      "INSERT INTO w VALUES (1, 'x', 10, 0.5, 'p'), (2, 'y', 20, 1.5, 'q'), (3, 'x', 30, 2.5, 'r');"
+      "CREATE TABLE v (c int, f text); INSERT INTO v VALUES (10, 'ten'), (30, 'thirty')");
+  auto plan_of = [&](const std::string& q) {
+    std::string text;
+    for (const auto& l : rows("EXPLAIN " + q)) text += l + "\n";
+    return text;
+  };
+  // Projection, filter, sort and aggregate read their columns only.
+  std::string q = "SELECT b, sum(c) FROM w WHERE a > 1 GROUP BY b ORDER BY b";
+  EXPECT_NE(plan_of(q).find("w, columns: a b c"), std::string::npos) << plan_of(q);
+  EXPECT_EQ(rows(q), V({"x|30", "y|20"}));
+  // count(*) still counts rows through one column.
+  EXPECT_NE(plan_of("SELECT count(*) FROM w").find("w, columns: a"), std::string::npos);
+  EXPECT_EQ(rows("SELECT count(*) FROM w"), V({"3"}));
+  // A join keeps the key columns of both sides and what the select list reads.
+  std::string j = "SELECT v.f, w.e FROM w JOIN v ON w.c = v.c ORDER BY 1";
+  EXPECT_NE(plan_of(j).find("w, columns: c e"), std::string::npos) << plan_of(j);
+  EXPECT_EQ(rows(j), V({"ten|p", "thirty|r"}));
+  // Through a derived table, a window and a semi join.
+  EXPECT_EQ(rows("SELECT s.k FROM (SELECT a AS k, b, d * 2 AS dd FROM w) s WHERE s.b = 'x' ORDER BY 1"), V({"1", "3"}));
+  EXPECT_EQ(rows("SELECT a, rank() OVER (ORDER BY d DESC) FROM w ORDER BY a"), V({"1|3", "2|2", "3|1"}));
+  EXPECT_EQ(rows("SELECT e FROM w WHERE c IN (SELECT c FROM v) ORDER BY e"), V({"p", "r"}));
+  // A correlated subquery reads the outer row by position: still right.
+  EXPECT_EQ(rows("SELECT a, (SELECT f FROM v WHERE v.c = w.c) FROM w ORDER BY a"), V({"1|ten", "2|NULL", "3|thirty"}));
+  // A CTE read twice, with different columns used by each reader.
+  EXPECT_EQ(rows("WITH x AS (SELECT a, b, c FROM w) SELECT x1.a, x2.c FROM x x1 JOIN x x2 ON x1.a = x2.a "
+                 "WHERE x1.b = 'y'"),
+            V({"2|20"}));
+  // DML reads whole rows.
+  exec("UPDATE w SET c = c + 1 WHERE b = 'x'");
+  EXPECT_EQ(rows("SELECT a, b, c, d, e FROM w ORDER BY a"), V({"1|x|11|0.5|p", "2|y|20|1.5|q", "3|x|31|2.5|r"}));
+}
+
 TEST(EngineDurableTest, TablesSurviveReopen) {
   std::string dir = std::filesystem::temp_directory_path() / ("strata_engine_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
