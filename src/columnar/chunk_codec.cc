@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 
 #include "types/decimal.h"
@@ -32,8 +33,10 @@ bool is_signed_int(const Type& t) {
     case TypeId::kDate:
     case TypeId::kTime:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: return true;
-    default: return false;
+    case TypeId::kTimestampTz:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -41,7 +44,8 @@ bool is_signed_int(const Type& t) {
 // and float bit patterns zero-extended.
 int64_t load_int(const uint8_t* p, size_t width, bool is_signed) {
   switch (width) {
-    case 1: return is_signed ? int64_t{static_cast<int8_t>(*p)} : int64_t{*p};
+    case 1:
+      return is_signed ? int64_t{static_cast<int8_t>(*p)} : int64_t{*p};
     case 2: {
       int16_t v;
       std::memcpy(&v, p, 2);
@@ -98,10 +102,34 @@ bool unpack_bits(ByteReader& r, size_t n, std::vector<uint64_t>* out) {
   auto bytes = r.bytes(nbytes);
   if (!r.ok()) return false;
   const uint64_t mask = width == 64 ? ~uint64_t{0} : ((uint64_t{1} << width) - 1);
+  size_t i = 0;
+  if (width <= 56) {
+    // Fast path: one unaligned 8-byte load per value (LSB-first bit order), while
+    // the load stays inside the packed bytes; the tail takes the loop below.
+    const uint8_t* base = bytes.data();
+    const size_t w = static_cast<size_t>(width);
+    for (; i < n; i++) {
+      size_t bit = i * w;
+      if ((bit >> 3) + 8 > nbytes) break;
+      uint64_t word;
+      std::memcpy(&word, base + (bit >> 3), 8);
+      (*out)[i] = (word >> (bit & 7)) & mask;
+    }
+  }
   unsigned __int128 acc = 0;
   int bits = 0;
   size_t pos = 0;
-  for (size_t i = 0; i < n; i++) {
+  if (i > 0) {
+    // Resume the bit stream at value i.
+    size_t bit = i * static_cast<size_t>(width);
+    pos = bit >> 3;
+    int skip = static_cast<int>(bit & 7);
+    if (skip != 0) {
+      acc = static_cast<unsigned __int128>(bytes[pos++]) >> skip;
+      bits = 8 - skip;
+    }
+  }
+  for (; i < n; i++) {
     while (bits < width) {
       acc |= static_cast<unsigned __int128>(bytes[pos++]) << bits;
       bits += 8;
@@ -467,16 +495,48 @@ Status decode_chunk(std::span<const uint8_t> bytes, Encoding encoding, const Typ
     return r.at_end() ? Status::ok_status() : bad("trailing bytes");
   }
   auto allowed = encodings_for(t);
-  if (std::find(allowed.begin(), allowed.end(), encoding) == allowed.end()) return bad("encoding not valid for the type");
+  if (std::find(allowed.begin(), allowed.end(), encoding) == allowed.end())
+    return bad("encoding not valid for the type");
   const size_t width = t.physical_size();
   uint8_t* data = out->raw_data();
   const uint8_t* nullmap = out->nulls();
   if (int_like(t)) {
     std::vector<int64_t> vals;
     if (!decode_ints(r, n, width, is_signed_int(t), encoding, &vals)) return bad("bad integer values");
-    size_t k = 0;
-    for (size_t i = 0; i < rows; i++) {
-      if (!nullmap[i]) store_int(data + i * width, width, t.id(), vals[k++]);
+    if (t.id() == TypeId::kBoolean) {
+      for (auto& v : vals) v = v != 0 ? 1 : 0;
+    }
+    // Typed stores per width (a memcpy of a run-time width per value is a call).
+    auto store_all = [&](auto* slots) {
+      using T = std::remove_pointer_t<decltype(slots)>;
+      if (nulls == 0) {
+        for (size_t i = 0; i < rows; i++) slots[i] = static_cast<T>(vals[i]);
+        return;
+      }
+      size_t k = 0;
+      for (size_t i = 0; i < rows; i++) {
+        if (!nullmap[i]) slots[i] = static_cast<T>(vals[k++]);
+      }
+    };
+    switch (width) {
+      case 1:
+        store_all(reinterpret_cast<uint8_t*>(data));
+        break;
+      case 2:
+        store_all(reinterpret_cast<uint16_t*>(data));
+        break;
+      case 4:
+        store_all(reinterpret_cast<uint32_t*>(data));
+        break;
+      case 8:
+        store_all(reinterpret_cast<uint64_t*>(data));
+        break;
+      default: {
+        size_t k = 0;
+        for (size_t i = 0; i < rows; i++) {
+          if (!nullmap[i]) store_int(data + i * width, width, t.id(), vals[k++]);
+        }
+      }
     }
   } else if (t.is_string_like()) {
     std::vector<std::string_view> vals;
@@ -536,8 +596,10 @@ ZoneMap compute_zone_map(const Vector& v, size_t begin, size_t count) {
     const uint8_t* pa = base + a * width;
     const uint8_t* pb = base + b * width;
     if (t.is_float()) {
-      double da = t.id() == TypeId::kReal ? double{*reinterpret_cast<const float*>(pa)} : *reinterpret_cast<const double*>(pa);
-      double db = t.id() == TypeId::kReal ? double{*reinterpret_cast<const float*>(pb)} : *reinterpret_cast<const double*>(pb);
+      double da =
+          t.id() == TypeId::kReal ? double{*reinterpret_cast<const float*>(pa)} : *reinterpret_cast<const double*>(pa);
+      double db =
+          t.id() == TypeId::kReal ? double{*reinterpret_cast<const float*>(pb)} : *reinterpret_cast<const double*>(pb);
       return compare_doubles(da, db);
     }
     if (int_like(t)) {
@@ -571,8 +633,8 @@ ZoneMap compute_zone_map(const Vector& v, size_t begin, size_t count) {
   if (min_row < 0 || !has_zone_order(t)) return z;
   z.min = v.get_value(static_cast<size_t>(min_row));
   z.max = v.get_value(static_cast<size_t>(max_row));
-  if (t.is_string_like() &&
-      (z.min.as_string().size() > ZoneMap::kZoneStringBytesMax || z.max.as_string().size() > ZoneMap::kZoneStringBytesMax)) {
+  if (t.is_string_like() && (z.min.as_string().size() > ZoneMap::kZoneStringBytesMax ||
+                             z.max.as_string().size() > ZoneMap::kZoneStringBytesMax)) {
     z.min = Value();
     z.max = Value();
     return z;
@@ -587,7 +649,8 @@ Status compress(Compression c, int zstd_level, std::span<const uint8_t> in, std:
       out->assign(in.begin(), in.end());
       return Status::ok_status();
     case Compression::kLz4: {
-      if (in.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) return Status::invalid_argument("chunk too large for lz4");
+      if (in.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE))
+        return Status::invalid_argument("chunk too large for lz4");
       out->resize(static_cast<size_t>(LZ4_compressBound(static_cast<int>(in.size()))));
       int n = LZ4_compress_default(reinterpret_cast<const char*>(in.data()), reinterpret_cast<char*>(out->data()),
                                    static_cast<int>(in.size()), static_cast<int>(out->size()));
@@ -658,10 +721,15 @@ void write_value(ByteWriter& w, const Value& v) {
   w.u8(0);
   const Type& t = v.type();
   switch (t.id()) {
-    case TypeId::kUnknown: return;
-    case TypeId::kBoolean: w.u8(v.as_bool() ? 1 : 0); return;
+    case TypeId::kUnknown:
+      return;
+    case TypeId::kBoolean:
+      w.u8(v.as_bool() ? 1 : 0);
+      return;
     case TypeId::kReal:
-    case TypeId::kDouble: w.f64(v.as_double()); return;
+    case TypeId::kDouble:
+      w.f64(v.as_double());
+      return;
     case TypeId::kNumeric: {
       const auto& d = v.as_decimal();
       w.u64(static_cast<uint64_t>(static_cast<unsigned __int128>(d.unscaled) >> 64));
@@ -703,8 +771,12 @@ bool read_value(ByteReader& r, const Type& t, Value* out) {
       *out = Value::boolean(b == 1).with_type(t);
       break;
     }
-    case TypeId::kReal: *out = Value::real(static_cast<float>(r.f64())).with_type(t); break;
-    case TypeId::kDouble: *out = Value::double_precision(r.f64()).with_type(t); break;
+    case TypeId::kReal:
+      *out = Value::real(static_cast<float>(r.f64())).with_type(t);
+      break;
+    case TypeId::kDouble:
+      *out = Value::double_precision(r.f64()).with_type(t);
+      break;
     case TypeId::kNumeric: {
       uint64_t hi = r.u64();
       uint64_t lo = r.u64();

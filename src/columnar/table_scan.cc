@@ -205,8 +205,16 @@ Result<bool> TableScan::next(types::Batch* out, std::vector<RowId>* row_ids) {
       if (done) break;
     }
     size_t take = std::min(spec_.batch_rows - out->rows, current_live_.size() - current_pos_);
+    // current_live_ is increasing, so equal end distance means a contiguous run:
+    // copied as one block instead of row by row.
+    const uint32_t* live = current_live_.data() + current_pos_;
+    const bool contiguous = live[take - 1] - live[0] == take - 1;
     for (size_t c = 0; c < out->columns.size(); c++) {
-      out->columns[c].append_selected(current_.columns[c], current_live_.data() + current_pos_, take);
+      if (contiguous) {
+        out->columns[c].append_rows(current_.columns[c], live[0], take);
+      } else {
+        out->columns[c].append_selected(current_.columns[c], live, take);
+      }
     }
     if (row_ids)
       row_ids->insert(row_ids->end(), current_ids_.begin() + static_cast<ptrdiff_t>(current_pos_),

@@ -1,5 +1,7 @@
 #include "exec/basic_operators.h"
 
+#include <map>
+
 namespace strata::exec {
 
 using types::Batch;
@@ -51,8 +53,16 @@ Result<bool> Filter::next(Batch& out) {
 }
 
 Project::Project(OperatorPtr child, std::vector<sql::BoundExprPtr> exprs)
-    : Operator(types_of(exprs)), exprs_(std::move(exprs)) {
+    : Operator(types_of(exprs)), exprs_(std::move(exprs)), moves_(exprs_.size(), -1) {
   add_child(std::move(child));
+  std::map<int32_t, int> bare;
+  for (const auto& e : exprs_) {
+    if (e->kind == sql::BoundExprKind::kColumnRef) ++bare[e->column];
+  }
+  for (size_t i = 0; i < exprs_.size(); ++i) {
+    const auto& e = *exprs_[i];
+    if (e.kind == sql::BoundExprKind::kColumnRef && e.column >= 0 && bare[e.column] == 1) moves_[i] = e.column;
+  }
 }
 
 std::string Project::detail() const {
@@ -74,9 +84,20 @@ Result<bool> Project::next(Batch& out) {
     return false;
   }
   out.columns.resize(exprs_.size());
+  auto movable = [&](size_t i) {
+    int32_t c = moves_[i];
+    return c >= 0 && static_cast<size_t>(c) < in.columns.size() &&
+           in.columns[static_cast<size_t>(c)].type() == exprs_[i]->type &&
+           in.columns[static_cast<size_t>(c)].size() == in.rows;
+  };
+  // Expressions first (they may read any input column), then the moves.
   for (size_t i = 0; i < exprs_.size(); ++i) {
+    if (movable(i)) continue;
     out.columns[i] = Vector(exprs_[i]->type);
     STRATA_RETURN_IF_ERROR(evaluate_expression(ctx(), *exprs_[i], in, out.columns[i]));
+  }
+  for (size_t i = 0; i < exprs_.size(); ++i) {
+    if (movable(i)) out.columns[i] = std::move(in.columns[static_cast<size_t>(moves_[i])]);
   }
   out.rows = in.rows;
   return true;

@@ -40,6 +40,9 @@ class Project final : public Operator {
 
  private:
   std::vector<sql::BoundExprPtr> exprs_;
+  // Per expression: the input column it moves out of the input batch (a bare
+  // column reference no other bare reference repeats), or -1 to evaluate.
+  std::vector<int32_t> moves_;
 };
 
 // VALUES: rows of expressions evaluated when the scan runs (they may use parameters

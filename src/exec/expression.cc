@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "types/cast.h"
@@ -29,7 +30,23 @@ void fill_constant(Vector& out, const Value& v, size_t n) {
   out.set_value(0, v);
   size_t width = out.type().physical_size();
   uint8_t* d = out.raw_data();
-  for (size_t i = 1; i < n; ++i) std::memcpy(d + i * width, d, width);
+  auto fill = [&](auto* slots) { std::fill(slots + 1, slots + n, slots[0]); };
+  switch (width) {
+    case 1:
+      fill(reinterpret_cast<uint8_t*>(d));
+      break;
+    case 2:
+      fill(reinterpret_cast<uint16_t*>(d));
+      break;
+    case 4:
+      fill(reinterpret_cast<uint32_t*>(d));
+      break;
+    case 8:
+      fill(reinterpret_cast<uint64_t*>(d));
+      break;
+    default:
+      for (size_t i = 1; i < n; ++i) std::memcpy(d + i * width, d, width);
+  }
 }
 
 Status call_function(ExecContext& ctx, const sql::ScalarFunction& fn, const std::vector<const Vector*>& args, size_t n,
@@ -70,33 +87,54 @@ std::vector<Value> row_values(const Batch& b, size_t row) {
 
 Status eval(ExecContext& ctx, const BoundExpr& e, const Batch& in, Vector& out);
 
+// The input column a bare column reference reads (same type), or null.
+const Vector* input_column(const BoundExpr& e, const Batch& in) {
+  if (e.kind != BoundExprKind::kColumnRef || e.column < 0 || static_cast<size_t>(e.column) >= in.columns.size()) {
+    return nullptr;
+  }
+  const Vector& v = in.columns[static_cast<size_t>(e.column)];
+  return v.type() == e.type && v.size() == in.rows ? &v : nullptr;
+}
+
 // Truth of a boolean vector's row: 1 true, 0 false, -1 NULL.
 inline int truth(const Vector& v, size_t i) { return v.is_null(i) ? -1 : (v.data<uint8_t>()[i] ? 1 : 0); }
 
 Status eval_logic(ExecContext& ctx, const BoundExpr& e, const Batch& in, Vector& out) {
   const size_t n = in.rows;
-  bool is_and = e.kind == BoundExprKind::kAnd;
-  out = Vector(Type::boolean(), n);
-  // Start from the identity (TRUE for AND, FALSE for OR) and fold each argument in.
-  std::vector<int8_t> acc(n, is_and ? 1 : 0);
+  const bool is_and = e.kind == BoundExprKind::kAnd;
+  // Three-valued fold, branch-free over bytes: `decided` rows have met the
+  // dominant value (FALSE for AND, TRUE for OR); `unknown` rows have met a NULL.
+  // Result: decided -> dominant; else unknown -> NULL; else the identity.
+  std::vector<uint8_t> decided(n, 0), unknown(n, 0);
+  const uint8_t dominant = is_and ? 0 : 1;
   Vector v;
   for (const auto& c : e.children) {
-    v = Vector(Type::boolean());
-    STRATA_RETURN_IF_ERROR(eval(ctx, *c, in, v));
+    const Vector* arg = input_column(*c, in);
+    if (arg == nullptr) {
+      v = Vector(Type::boolean());
+      STRATA_RETURN_IF_ERROR(eval(ctx, *c, in, v));
+      arg = &v;
+    }
+    const uint8_t* val = arg->data<uint8_t>();
+    const uint8_t* nul = arg->nulls();
+    uint8_t* d = decided.data();
+    uint8_t* u = unknown.data();
     for (size_t i = 0; i < n; ++i) {
-      int t = truth(v, i);
-      if (is_and) {
-        if (acc[i] == 0 || t == 0) acc[i] = 0;
-        else if (t == -1) acc[i] = -1;
-      } else {
-        if (acc[i] == 1 || t == 1) acc[i] = 1;
-        else if (t == -1) acc[i] = -1;
-      }
+      const uint8_t is_null = nul[i] != 0;
+      const uint8_t is_dominant =
+          static_cast<uint8_t>((val[i] != 0) == (dominant != 0)) & static_cast<uint8_t>(!is_null);
+      d[i] |= is_dominant;
+      u[i] |= is_null;
     }
   }
+  out = Vector(Type::boolean(), n);
+  uint8_t* o = out.data<uint8_t>();
+  uint8_t* on = out.nulls();
   for (size_t i = 0; i < n; ++i) {
-    if (acc[i] < 0) out.set_null(i);
-    else out.data<uint8_t>()[i] = static_cast<uint8_t>(acc[i]);
+    const uint8_t null = static_cast<uint8_t>(unknown[i] & static_cast<uint8_t>(!decided[i]));
+    on[i] = null;
+    // decided: dominant; NULL: 0 (the layout's NULL slot); else: !dominant.
+    o[i] = decided[i] ? dominant : static_cast<uint8_t>(null ? 0 : !dominant);
   }
   return Status::ok_status();
 }
@@ -157,8 +195,10 @@ Status eval_coalesce(ExecContext& ctx, const BoundExpr& e, const Batch& in, Vect
     STRATA_RETURN_IF_ERROR(eval(ctx, *c, src, v));
     std::vector<uint32_t> rest;
     for (size_t i = 0; i < remaining.size(); ++i) {
-      if (v.is_null(i)) rest.push_back(remaining[i]);
-      else out.copy_row(v, i, remaining[i]);
+      if (v.is_null(i))
+        rest.push_back(remaining[i]);
+      else
+        out.copy_row(v, i, remaining[i]);
     }
     remaining = std::move(rest);
   }
@@ -179,11 +219,15 @@ Status fold_comparisons(ExecContext& ctx, const sql::ScalarFunction& fn, const V
     for (size_t i = 0; i < n; ++i) {
       int t = truth(cmp, i);
       if (all) {
-        if (acc[i] == 0 || t == 0) acc[i] = 0;
-        else if (t == -1) acc[i] = -1;
+        if (acc[i] == 0 || t == 0)
+          acc[i] = 0;
+        else if (t == -1)
+          acc[i] = -1;
       } else {
-        if (acc[i] == 1 || t == 1) acc[i] = 1;
-        else if (t == -1) acc[i] = -1;
+        if (acc[i] == 1 || t == 1)
+          acc[i] = 1;
+        else if (t == -1)
+          acc[i] = -1;
       }
     }
   }
@@ -214,8 +258,10 @@ Status subquery_rows(ExecContext& ctx, const BoundExpr& e, const Batch& in, cons
     case sql::BoundSubqueryKind::kScalar: {
       if (res.rows > 1) return Status::sql("21000", "more than one row returned by a subquery used as an expression");
       for (size_t i = 0; i < n; ++i) {
-        if (res.rows == 0) out.set_null(out_row_begin + i);
-        else out.copy_row(res.columns[0], 0, out_row_begin + i);
+        if (res.rows == 0)
+          out.set_null(out_row_begin + i);
+        else
+          out.copy_row(res.columns[0], 0, out_row_begin + i);
       }
       return Status::ok_status();
     }
@@ -237,8 +283,10 @@ Status subquery_rows(ExecContext& ctx, const BoundExpr& e, const Batch& in, cons
       for (size_t i = 0; i < n; ++i) {
         int8_t t = acc[i];
         if (e.negated && t >= 0) t = static_cast<int8_t>(1 - t);
-        if (t < 0) out.set_null(out_row_begin + i);
-        else out.data<uint8_t>()[out_row_begin + i] = static_cast<uint8_t>(t);
+        if (t < 0)
+          out.set_null(out_row_begin + i);
+        else
+          out.data<uint8_t>()[out_row_begin + i] = static_cast<uint8_t>(t);
       }
       return Status::ok_status();
     }
@@ -310,6 +358,11 @@ Status eval(ExecContext& ctx, const BoundExpr& e, const Batch& in, Vector& out) 
       std::vector<Vector> args(e.children.size());
       std::vector<const Vector*> ptrs;
       for (size_t i = 0; i < e.children.size(); ++i) {
+        // A column argument is read in place, not copied.
+        if (const Vector* col = input_column(*e.children[i], in)) {
+          ptrs.push_back(col);
+          continue;
+        }
         args[i] = Vector(e.children[i]->type);
         STRATA_RETURN_IF_ERROR(eval(ctx, *e.children[i], in, args[i]));
         ptrs.push_back(&args[i]);
@@ -318,19 +371,24 @@ Status eval(ExecContext& ctx, const BoundExpr& e, const Batch& in, Vector& out) 
       return call_function(ctx, *e.function, ptrs, n, out);
     }
     case BoundExprKind::kCast: {
+      const auto mode = e.assignment ? types::CastMode::kAssignment : types::CastMode::kExplicit;
+      if (const Vector* col = input_column(*e.children[0], in)) return types::cast_vector(*col, e.type, out, mode);
       Vector a(e.children[0]->type);
       STRATA_RETURN_IF_ERROR(eval(ctx, *e.children[0], in, a));
-      return types::cast_vector(a, e.type, out, e.assignment ? types::CastMode::kAssignment : types::CastMode::kExplicit);
+      return types::cast_vector(a, e.type, out, mode);
     }
     case BoundExprKind::kAnd:
-    case BoundExprKind::kOr: return eval_logic(ctx, e, in, out);
+    case BoundExprKind::kOr:
+      return eval_logic(ctx, e, in, out);
     case BoundExprKind::kNot: {
       Vector a(Type::boolean());
       STRATA_RETURN_IF_ERROR(eval(ctx, *e.children[0], in, a));
       out = Vector(Type::boolean(), n);
       for (size_t i = 0; i < n; ++i) {
-        if (a.is_null(i)) out.set_null(i);
-        else out.data<uint8_t>()[i] = a.data<uint8_t>()[i] ? 0 : 1;
+        if (a.is_null(i))
+          out.set_null(i);
+        else
+          out.data<uint8_t>()[i] = a.data<uint8_t>()[i] ? 0 : 1;
       }
       return Status::ok_status();
     }
@@ -363,14 +421,18 @@ Status eval(ExecContext& ctx, const BoundExpr& e, const Batch& in, Vector& out) 
       out = Vector(Type::boolean(), n);
       for (size_t i = 0; i < n; ++i) {
         bool distinct;
-        if (a.is_null(i) || b.is_null(i)) distinct = a.is_null(i) != b.is_null(i);
-        else distinct = eq.data<uint8_t>()[i] == 0;
+        if (a.is_null(i) || b.is_null(i))
+          distinct = a.is_null(i) != b.is_null(i);
+        else
+          distinct = eq.data<uint8_t>()[i] == 0;
         out.data<uint8_t>()[i] = (distinct != e.negated) ? 1 : 0;
       }
       return Status::ok_status();
     }
-    case BoundExprKind::kCase: return eval_case(ctx, e, in, out);
-    case BoundExprKind::kCoalesce: return eval_coalesce(ctx, e, in, out);
+    case BoundExprKind::kCase:
+      return eval_case(ctx, e, in, out);
+    case BoundExprKind::kCoalesce:
+      return eval_coalesce(ctx, e, in, out);
     case BoundExprKind::kInList: {
       Vector left(e.children[0]->type);
       STRATA_RETURN_IF_ERROR(eval(ctx, *e.children[0], in, left));
@@ -382,20 +444,25 @@ Status eval(ExecContext& ctx, const BoundExpr& e, const Batch& in, Vector& out) 
         STRATA_RETURN_IF_ERROR(call_function(ctx, *e.function, {&left, &item}, n, cmp));
         for (size_t i = 0; i < n; ++i) {
           int t = truth(cmp, i);
-          if (acc[i] == 1 || t == 1) acc[i] = 1;
-          else if (t == -1) acc[i] = -1;
+          if (acc[i] == 1 || t == 1)
+            acc[i] = 1;
+          else if (t == -1)
+            acc[i] = -1;
         }
       }
       out = Vector(Type::boolean(), n);
       for (size_t i = 0; i < n; ++i) {
         int8_t t = acc[i];
         if (e.negated && t >= 0) t = static_cast<int8_t>(1 - t);
-        if (t < 0) out.set_null(i);
-        else out.data<uint8_t>()[i] = static_cast<uint8_t>(t);
+        if (t < 0)
+          out.set_null(i);
+        else
+          out.data<uint8_t>()[i] = static_cast<uint8_t>(t);
       }
       return Status::ok_status();
     }
-    case BoundExprKind::kSubquery: return eval_subquery(ctx, e, in, out);
+    case BoundExprKind::kSubquery:
+      return eval_subquery(ctx, e, in, out);
   }
   return Status::sql("XX000", "unknown expression kind");
 }
