@@ -29,15 +29,40 @@ std::vector<Type> concat(const std::vector<Type>& a, const std::vector<Type>& b)
 // The build side: rows in a RowStore, chained by hash (heads_ per bucket, next_ per
 // row). Rows with a NULL key are stored (right/full joins emit them, the mark rule
 // scans them) but not chained.
+// Appends the first `rows` values of an integer vector (smallint, integer, bigint)
+// as int64.
+void append_int_keys(const Vector& v, size_t rows, std::vector<int64_t>& out) {
+  size_t at = out.size();
+  out.resize(at + rows);
+  switch (v.type().id()) {
+    case types::TypeId::kSmallInt:
+      for (size_t i = 0; i < rows; ++i) out[at + i] = v.data<int16_t>()[i];
+      break;
+    case types::TypeId::kInteger:
+      for (size_t i = 0; i < rows; ++i) out[at + i] = v.data<int32_t>()[i];
+      break;
+    default:
+      for (size_t i = 0; i < rows; ++i) out[at + i] = v.data<int64_t>()[i];
+      break;
+  }
+}
+
 class JoinTable {
  public:
-  JoinTable(const std::vector<Type>& types, const std::vector<int>& keys) : store_(types), keys_(keys) {}
+  JoinTable(const std::vector<Type>& types, const std::vector<int>& keys)
+      : store_(types), keys_(keys), int_key_(keys.size() == 1 && types[static_cast<size_t>(keys[0])].is_integer()) {}
 
   void add(const Batch& b, const uint64_t* hashes) {
     store_.append(b);
     hashes_.insert(hashes_.end(), hashes, hashes + b.rows);
     for (size_t r = 0; r < b.rows; ++r) key_null_.push_back(any_null(b, keys_, r) ? 1 : 0);
+    if (int_key_) append_int_keys(b.columns[static_cast<size_t>(keys_[0])], b.rows, int_keys_);
   }
+
+  // One integer key column: its values as int64 per stored row (0 for NULL), so
+  // probes compare keys without the general row comparison.
+  bool int_key() const { return int_key_; }
+  const int64_t* int_keys() const { return int_keys_.data(); }
 
   void finalize() {
     size_t buckets = 1024;
@@ -61,7 +86,7 @@ class JoinTable {
 
   size_t size_bytes() const {
     // Stored rows, per-row hash, NULL flag, chain link and match flag, two buckets per row.
-    return store_.size_bytes() + store_.rows() * (8 + 1 + 8 + 1 + 16);
+    return store_.size_bytes() + store_.rows() * (8 + 1 + 8 + 1 + 16) + int_keys_.size() * sizeof(int64_t);
   }
   size_t rows() const { return store_.rows(); }
   const RowStore& store() const { return store_; }
@@ -81,6 +106,8 @@ class JoinTable {
   size_t mask_ = 0;
   std::vector<uint8_t> matched_;
   std::vector<uint64_t> null_key_rows_;
+  bool int_key_ = false;
+  std::vector<int64_t> int_keys_;
 };
 
 HashJoin::HashJoin(OperatorPtr probe_child, OperatorPtr build_child, std::vector<int> probe_keys,
@@ -188,8 +215,8 @@ Status HashJoin::partition_side(Source source, const std::vector<Batch>* first, 
   for (size_t p = 0; p < kPartitions; ++p) {
     if (buffers[p].rows > 0) {
       if (!files[p]) {
-          STRATA_ASSIGN_OR_RETURN(files[p], SpillFile::create(ctx(), "join-partition", types));
-        }
+        STRATA_ASSIGN_OR_RETURN(files[p], SpillFile::create(ctx(), "join-partition", types));
+      }
       STRATA_RETURN_IF_ERROR(files[p]->write(buffers[p]));
     }
     if (files[p]) {
@@ -289,12 +316,46 @@ Status HashJoin::emit_pairs(const std::vector<uint32_t>& probe_rows, const std::
   return combine(probe_, kept_probe, kept_build, out);
 }
 
+bool HashJoin::int_probe() const {
+  return table_ && table_->int_key() && probe_types_[static_cast<size_t>(probe_keys_[0])].is_integer();
+}
+
 Status HashJoin::probe_step(Batch& out) {
   // Semi, anti and mark joins without a residual stop at a row's first match.
   bool first_match_only = !join_emits_pairs(kind_) && !residual_;
   std::vector<uint32_t> probe_rows;
   std::vector<uint64_t> build_rows;
   const RowStore& store = table_->store();
+  if (int_probe()) {
+    // One integer key: compare the stored int64 keys; no hash or row comparison.
+    const int64_t* build_keys = table_->int_keys();
+    const uint8_t* probe_null = probe_.columns[static_cast<size_t>(probe_keys_[0])].nulls();
+    while (probe_row_ < probe_.rows && probe_rows.size() < types::kBatchRows) {
+      size_t r = probe_row_;
+      if (!chain_started_) {
+        chain_started_ = true;
+        chain_ = probe_null[r] ? kEnd : table_->head(probe_hashes_[r]);
+      }
+      const int64_t key = probe_ints_[r];
+      while (chain_ != kEnd && probe_rows.size() < types::kBatchRows) {
+        uint64_t b = chain_;
+        chain_ = table_->next(b);
+        if (build_keys[b] != key) continue;
+        if (first_match_only) {
+          probe_matched_[r] = 1;
+          chain_ = kEnd;
+          break;
+        }
+        probe_rows.push_back(static_cast<uint32_t>(r));
+        build_rows.push_back(b);
+      }
+      if (chain_ == kEnd) {
+        ++probe_row_;
+        chain_started_ = false;
+      }
+    }
+    return emit_pairs(probe_rows, build_rows, out);
+  }
   while (probe_row_ < probe_.rows && probe_rows.size() < types::kBatchRows) {
     size_t r = probe_row_;
     if (!chain_started_) {
@@ -358,7 +419,8 @@ Status HashJoin::probe_tail(Batch& out) {
   std::vector<uint32_t> rows;
   switch (kind_) {
     case JoinKind::kInner:
-    case JoinKind::kRight: return Status::ok_status();
+    case JoinKind::kRight:
+      return Status::ok_status();
     case JoinKind::kLeft:
     case JoinKind::kFull: {
       for (size_t r = 0; r < probe_.rows; ++r) {
@@ -445,6 +507,10 @@ Result<bool> HashJoin::next(Batch& out) {
           have_probe_ = true;
           probe_hashes_.resize(probe_.rows);
           hash_rows(probe_, probe_keys_, probe_hashes_.data());
+          if (int_probe()) {
+            probe_ints_.clear();
+            append_int_keys(probe_.columns[static_cast<size_t>(probe_keys_[0])], probe_.rows, probe_ints_);
+          }
           probe_matched_.assign(probe_.rows, 0);
           probe_row_ = 0;
           chain_started_ = false;
@@ -502,7 +568,8 @@ Result<bool> HashJoin::next(Batch& out) {
         phase_ = Phase::kProbe;
         continue;
       }
-      case Phase::kDone: return false;
+      case Phase::kDone:
+        return false;
     }
   }
 }

@@ -113,6 +113,9 @@ class HashJoin final : public Operator {
   types::Batch probe_;
   bool have_probe_ = false;
   std::vector<uint64_t> probe_hashes_;
+  std::vector<int64_t> probe_ints_;  // the key as int64 when int_probe()
+  // Both sides have one integer key column: probes use JoinTable::int_keys().
+  bool int_probe() const;
   std::vector<uint8_t> probe_matched_;
   size_t probe_row_ = 0;
   uint64_t chain_ = 0;
