@@ -123,6 +123,44 @@ JoinKind join_kind_of(sql::LogicalJoinKind k) {
 
 // An equality usable as a hash key between column sets: `=` whose two sides read
 // disjoint sides. Sets `left_side` to the side reading only `left` columns.
+// The fraction of rows a condition is guessed to keep, from its shape alone (the
+// textbook defaults: equality 1/10, one-sided range 1/2, pattern 1/4).
+double guess_kept(const BoundExpr& e) {
+  switch (e.kind) {
+    case BoundExprKind::kAnd: {
+      double f = 1.0;
+      for (const auto& c : e.children) f *= guess_kept(*c);
+      return f;
+    }
+    case BoundExprKind::kOr: {
+      double f = 0.0;
+      for (const auto& c : e.children) f += guess_kept(*c);
+      return std::min(1.0, f);
+    }
+    case BoundExprKind::kNot:
+      return 1.0 - guess_kept(*e.children[0]);
+    case BoundExprKind::kInList: {
+      double f = std::min(1.0, 0.1 * static_cast<double>(e.children.size() - 1));
+      return e.negated ? 1.0 - f : f;
+    }
+    case BoundExprKind::kIsNull:
+      return 0.1;
+    case BoundExprKind::kIsNotNull:
+      return 0.9;
+    case BoundExprKind::kFunction: {
+      if (e.function == nullptr) return 0.5;
+      const std::string& n = e.function->name;
+      if (n == "=") return 0.1;
+      if (n == "<>") return 0.9;
+      if (n == "~~" || n == "~~*" || n == "~") return 0.25;
+      if (n == "!~~" || n == "!~~*" || n == "!~") return 0.75;
+      return 0.5;
+    }
+    default:
+      return 0.5;
+  }
+}
+
 bool equi_key(const BoundExpr& e, const std::function<int(int32_t)>& side, int* left_child) {
   if (e.kind != BoundExprKind::kFunction || e.function == nullptr || e.function->name != "=" ||
       e.children.size() != 2) {
@@ -557,17 +595,13 @@ Result<OperatorPtr> PhysicalPlanner::plan_inner_joins(const LogicalPlan& root, c
   // Plan each leaf with its single-leaf conjuncts pushed down.
   std::vector<OperatorPtr> ops(leaves.size());
   // A guess of the fraction of a leaf's rows its own conditions keep (no column
-  // statistics yet): a quarter per conjunct. Joining a filtered leaf first shrinks
-  // the probe stream for the joins after it.
+  // statistics yet; see guess_kept). Joining a filtered leaf first shrinks the probe
+  // stream for the joins after it.
   std::vector<double> kept(leaves.size(), 1.0);
   for (size_t i = 0; i < leaves.size(); ++i) {
     const LogicalPlan* lp = leaves[i].plan;
     while (lp->kind == LogicalKind::kProject) lp = lp->children[0].get();
-    if (lp->kind == LogicalKind::kFilter && lp->predicate) {
-      std::vector<BoundExprPtr> parts;
-      split_conjuncts(*lp->predicate, parts);
-      for (size_t k = 0; k < parts.size(); ++k) kept[i] *= 0.25;
-    }
+    if (lp->kind == LogicalKind::kFilter && lp->predicate) kept[i] *= guess_kept(*lp->predicate);
   }
   for (size_t i = 0; i < leaves.size(); ++i) {
     std::vector<BoundExprPtr> local;
@@ -575,9 +609,9 @@ Result<OperatorPtr> PhysicalPlanner::plan_inner_joins(const LogicalPlan& root, c
     for (int32_t c = 0; c < leaves[i].width; ++c) map[static_cast<size_t>(leaves[i].offset + c)] = c;
     for (auto& c : conj) {
       if (c.used || c.late || c.leaves.size() != 1 || *c.leaves.begin() != static_cast<int>(i)) continue;
+      kept[i] *= guess_kept(*c.expr);
       local.push_back(remap(*c.expr, map));
       c.used = true;
-      kept[i] *= 0.25;
     }
     STRATA_ASSIGN_OR_RETURN(ops[i], plan_filtered(*leaves[i].plan, and_all(std::move(local))));
   }
