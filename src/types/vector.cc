@@ -8,7 +8,7 @@ std::string_view StringHeap::add(std::string_view s) {
   if (s.empty()) return std::string_view();
   if (s.size() > left_) {
     size_t block = std::max(kBlockBytes, s.size());
-    blocks_.push_back(std::make_unique<char[]>(block));
+    blocks_.push_back(std::unique_ptr<char[]>(new char[block]));  // not zeroed: only stored bytes are read
     cursor_ = blocks_.back().get();
     left_ = block;
     reserved_bytes_ += block;
@@ -24,9 +24,10 @@ void Vector::reserve(size_t n) {
   if (n <= capacity_) return;
   width_ = type_.physical_size();
   size_t new_capacity = std::max<size_t>({n, capacity_ * 2, 16});
-  auto fresh = std::make_unique<uint8_t[]>(new_capacity * width_);
+  // Not zeroed: slots past size_ are undefined until resize() zeroes them or an
+  // append overwrites them.
+  std::unique_ptr<uint8_t[]> fresh(new uint8_t[new_capacity * width_]);
   if (size_ > 0) std::memcpy(fresh.get(), data_.get(), size_ * width_);
-  std::memset(fresh.get() + size_ * width_, 0, (new_capacity - size_) * width_);
   data_ = std::move(fresh);
   capacity_ = new_capacity;
   nulls_.reserve(new_capacity);
@@ -35,10 +36,15 @@ void Vector::reserve(size_t n) {
 void Vector::resize(size_t n) {
   width_ = type_.physical_size();
   if (n > capacity_) reserve(n);
-  if (n < size_) {
-    std::memset(data_.get() + n * width_, 0, (size_ - n) * width_);
-  }
+  if (n > size_) std::memset(data_.get() + size_ * width_, 0, (n - size_) * width_);
   nulls_.resize(n, 0);
+  size_ = n;
+}
+
+void Vector::grow_for_append(size_t n) {
+  width_ = type_.physical_size();
+  if (n > capacity_) reserve(n);
+  nulls_.resize(n);
   size_ = n;
 }
 
@@ -67,19 +73,28 @@ Value Vector::get_value(size_t row) const {
   if (nulls_[row]) return Value::null(type_);
   const uint8_t* p = data_.get() + row * width_;
   switch (type_.id()) {
-    case TypeId::kUnknown: return Value::null(type_);
-    case TypeId::kBoolean: return Value::boolean(*p != 0);
-    case TypeId::kSmallInt: return Value::of_int(type_, *reinterpret_cast<const int16_t*>(p));
+    case TypeId::kUnknown:
+      return Value::null(type_);
+    case TypeId::kBoolean:
+      return Value::boolean(*p != 0);
+    case TypeId::kSmallInt:
+      return Value::of_int(type_, *reinterpret_cast<const int16_t*>(p));
     case TypeId::kInteger:
-    case TypeId::kDate: return Value::of_int(type_, *reinterpret_cast<const int32_t*>(p));
+    case TypeId::kDate:
+      return Value::of_int(type_, *reinterpret_cast<const int32_t*>(p));
     case TypeId::kBigInt:
     case TypeId::kTime:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: return Value::of_int(type_, *reinterpret_cast<const int64_t*>(p));
-    case TypeId::kReal: return Value::double_precision(*reinterpret_cast<const float*>(p)).with_type(type_);
-    case TypeId::kDouble: return Value::double_precision(*reinterpret_cast<const double*>(p));
-    case TypeId::kNumeric: return Value::numeric(*reinterpret_cast<const Decimal*>(p), type_);
-    case TypeId::kInterval: return Value::interval(*reinterpret_cast<const Interval*>(p));
+    case TypeId::kTimestampTz:
+      return Value::of_int(type_, *reinterpret_cast<const int64_t*>(p));
+    case TypeId::kReal:
+      return Value::double_precision(*reinterpret_cast<const float*>(p)).with_type(type_);
+    case TypeId::kDouble:
+      return Value::double_precision(*reinterpret_cast<const double*>(p));
+    case TypeId::kNumeric:
+      return Value::numeric(*reinterpret_cast<const Decimal*>(p), type_);
+    case TypeId::kInterval:
+      return Value::interval(*reinterpret_cast<const Interval*>(p));
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kChar:
@@ -99,24 +114,44 @@ void Vector::set_value(size_t row, const Value& v) {
   nulls_[row] = 0;
   uint8_t* p = data_.get() + row * width_;
   switch (type_.id()) {
-    case TypeId::kUnknown: set_null(row); return;
-    case TypeId::kBoolean: *p = v.as_bool() ? 1 : 0; return;
-    case TypeId::kSmallInt: *reinterpret_cast<int16_t*>(p) = static_cast<int16_t>(v.as_int()); return;
+    case TypeId::kUnknown:
+      set_null(row);
+      return;
+    case TypeId::kBoolean:
+      *p = v.as_bool() ? 1 : 0;
+      return;
+    case TypeId::kSmallInt:
+      *reinterpret_cast<int16_t*>(p) = static_cast<int16_t>(v.as_int());
+      return;
     case TypeId::kInteger:
-    case TypeId::kDate: *reinterpret_cast<int32_t*>(p) = static_cast<int32_t>(v.as_int()); return;
+    case TypeId::kDate:
+      *reinterpret_cast<int32_t*>(p) = static_cast<int32_t>(v.as_int());
+      return;
     case TypeId::kBigInt:
     case TypeId::kTime:
     case TypeId::kTimestamp:
-    case TypeId::kTimestampTz: *reinterpret_cast<int64_t*>(p) = v.as_int(); return;
-    case TypeId::kReal: *reinterpret_cast<float*>(p) = static_cast<float>(v.as_double()); return;
-    case TypeId::kDouble: *reinterpret_cast<double*>(p) = v.as_double(); return;
-    case TypeId::kNumeric: *reinterpret_cast<Decimal*>(p) = v.as_decimal(); return;
-    case TypeId::kInterval: *reinterpret_cast<Interval*>(p) = v.as_interval(); return;
+    case TypeId::kTimestampTz:
+      *reinterpret_cast<int64_t*>(p) = v.as_int();
+      return;
+    case TypeId::kReal:
+      *reinterpret_cast<float*>(p) = static_cast<float>(v.as_double());
+      return;
+    case TypeId::kDouble:
+      *reinterpret_cast<double*>(p) = v.as_double();
+      return;
+    case TypeId::kNumeric:
+      *reinterpret_cast<Decimal*>(p) = v.as_decimal();
+      return;
+    case TypeId::kInterval:
+      *reinterpret_cast<Interval*>(p) = v.as_interval();
+      return;
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kChar:
     case TypeId::kBytea:
-    case TypeId::kJsonb: *reinterpret_cast<std::string_view*>(p) = add_string(v.as_string()); return;
+    case TypeId::kJsonb:
+      *reinterpret_cast<std::string_view*>(p) = add_string(v.as_string());
+      return;
   }
 }
 
@@ -132,7 +167,7 @@ void Vector::append_rows(const Vector& from, size_t begin, size_t count) {
   STRATA_ASSERT(from.type_.physical_size() == type_.physical_size(), "physical type mismatch");
   STRATA_ASSERT(begin + count <= from.size_, "rows out of range");
   size_t at = size_;
-  resize(size_ + count);
+  grow_for_append(size_ + count);
   std::memcpy(data_.get() + at * width_, from.data_.get() + begin * width_, count * width_);
   std::memcpy(nulls_.data() + at, from.nulls_.data() + begin, count);
   if (type_.is_string_like()) share_heaps_of(from);
@@ -142,7 +177,7 @@ void Vector::append_selected(const Vector& from, const uint32_t* rows, size_t co
   if (count == 0) return;
   STRATA_ASSERT(from.type_.physical_size() == type_.physical_size(), "physical type mismatch");
   size_t at = size_;
-  resize(size_ + count);
+  grow_for_append(size_ + count);
   uint8_t* dst = data_.get() + at * width_;
   const uint8_t* src = from.data_.get();
   switch (width_) {
@@ -166,8 +201,6 @@ void Vector::append_selected(const Vector& from, const uint32_t* rows, size_t co
   if (type_.is_string_like()) share_heaps_of(from);
 }
 
-size_t Vector::size_bytes() const {
-  return capacity_ * width_ + nulls_.capacity() + (heap_ ? heap_->size_bytes() : 0);
-}
+size_t Vector::size_bytes() const { return capacity_ * width_ + nulls_.capacity() + (heap_ ? heap_->size_bytes() : 0); }
 
 }  // namespace strata::types

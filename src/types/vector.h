@@ -97,13 +97,16 @@ class Vector {
   size_t size_bytes() const;
 
  private:
+  // Grows to n rows whose data and NULL flags the caller overwrites at once.
+  void grow_for_append(size_t n);
+
   Type type_;
   size_t width_ = 1;
   size_t size_ = 0;
   size_t capacity_ = 0;
   std::unique_ptr<uint8_t[]> data_;
   std::vector<uint8_t> nulls_;
-  std::shared_ptr<StringHeap> heap_;                  // this vector's own strings
+  std::shared_ptr<StringHeap> heap_;                 // this vector's own strings
   std::vector<std::shared_ptr<StringHeap>> shared_;  // heaps of vectors we copied views from
 };
 
