@@ -54,10 +54,20 @@ Status call_function(ExecContext& ctx, const sql::ScalarFunction& fn, const std:
   out = Vector(out.type(), n);  // fresh: no NULL flags left from an earlier call
   STRATA_RETURN_IF_ERROR(fn.kernel(ctx.functions, args, n, out));
   if (fn.strict) {
+    // NULL in, NULL out: OR the flags (a loop that vectorizes), then zero the data
+    // slots of NULL rows only when there are any.
+    uint8_t* on = out.nulls();
+    uint8_t any = 0;
     for (const Vector* a : args) {
-      const uint8_t* nulls = a->nulls();
+      const uint8_t* an = a->nulls();
       for (size_t i = 0; i < n; ++i) {
-        if (nulls[i]) out.set_null(i);
+        on[i] |= an[i];
+        any |= an[i];
+      }
+    }
+    if (any) {
+      for (size_t i = 0; i < n; ++i) {
+        if (on[i]) out.set_null(i);
       }
     }
   }
@@ -105,16 +115,39 @@ Status eval_logic(ExecContext& ctx, const BoundExpr& e, const Batch& in, Vector&
   // Three-valued fold, branch-free over bytes: `decided` rows have met the
   // dominant value (FALSE for AND, TRUE for OR); `unknown` rows have met a NULL.
   // Result: decided -> dominant; else unknown -> NULL; else the identity.
-  std::vector<uint8_t> decided(n, 0), unknown(n, 0);
   const uint8_t dominant = is_and ? 0 : 1;
-  Vector v;
-  for (const auto& c : e.children) {
-    const Vector* arg = input_column(*c, in);
+  std::vector<Vector> values(e.children.size());
+  std::vector<const Vector*> args;
+  uint8_t any_null = 0;
+  for (size_t k = 0; k < e.children.size(); ++k) {
+    const Vector* arg = input_column(*e.children[k], in);
     if (arg == nullptr) {
-      v = Vector(Type::boolean());
-      STRATA_RETURN_IF_ERROR(eval(ctx, *c, in, v));
-      arg = &v;
+      values[k] = Vector(Type::boolean());
+      STRATA_RETURN_IF_ERROR(eval(ctx, *e.children[k], in, values[k]));
+      arg = &values[k];
     }
+    const uint8_t* nul = arg->nulls();
+    for (size_t i = 0; i < n; ++i) any_null |= nul[i];
+    args.push_back(arg);
+  }
+  if (!any_null) {
+    // Two-valued: a plain AND/OR of the bytes.
+    out = Vector(Type::boolean(), n);
+    uint8_t* o = out.data<uint8_t>();
+    const uint8_t* first = args[0]->data<uint8_t>();
+    for (size_t i = 0; i < n; ++i) o[i] = first[i] != 0;
+    for (size_t k = 1; k < args.size(); ++k) {
+      const uint8_t* val = args[k]->data<uint8_t>();
+      if (is_and) {
+        for (size_t i = 0; i < n; ++i) o[i] &= static_cast<uint8_t>(val[i] != 0);
+      } else {
+        for (size_t i = 0; i < n; ++i) o[i] |= static_cast<uint8_t>(val[i] != 0);
+      }
+    }
+    return Status::ok_status();
+  }
+  std::vector<uint8_t> decided(n, 0), unknown(n, 0);
+  for (const Vector* arg : args) {
     const uint8_t* val = arg->data<uint8_t>();
     const uint8_t* nul = arg->nulls();
     uint8_t* d = decided.data();

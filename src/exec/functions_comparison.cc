@@ -2,7 +2,10 @@
 // bytes as in the C collation, booleans, dates, times, intervals, bytea) and jsonb
 // equality. Floats order NaN above every other value and NaN = NaN, as PostgreSQL.
 #include <cmath>
+#include <cstdint>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 #include "exec/functions_common.h"
 #include "types/datetime.h"
@@ -37,50 +40,99 @@ inline int cmp3<std::string_view>(const std::string_view& a, const std::string_v
   return (c > 0) - (c < 0);
 }
 
-template <class T, class Pred>
-Status compare_loop(const Args& a, size_t n, Vector& out, Pred pred) {
+enum class CmpOp : uint8_t { kEq, kNe, kLt, kGt, kLe, kGe };
+
+template <CmpOp op>
+inline bool holds(int c) {
+  if constexpr (op == CmpOp::kEq) return c == 0;
+  if constexpr (op == CmpOp::kNe) return c != 0;
+  if constexpr (op == CmpOp::kLt) return c < 0;
+  if constexpr (op == CmpOp::kGt) return c > 0;
+  if constexpr (op == CmpOp::kLe) return c <= 0;
+  return c >= 0;
+}
+
+// Integers compare directly (the loop vectorizes); other types through cmp3.
+template <CmpOp op, class T>
+inline bool compare_values(const T& a, const T& b) {
+  if constexpr (std::is_integral_v<T>) {
+    if constexpr (op == CmpOp::kEq) return a == b;
+    if constexpr (op == CmpOp::kNe) return a != b;
+    if constexpr (op == CmpOp::kLt) return a < b;
+    if constexpr (op == CmpOp::kGt) return a > b;
+    if constexpr (op == CmpOp::kLe) return a <= b;
+    return a >= b;
+  } else {
+    return holds<op>(cmp3<T>(a, b));
+  }
+}
+
+template <class T, CmpOp op>
+Status compare_loop(const Args& a, size_t n, Vector& out) {
   const T* x = a[0]->data<T>();
   const T* y = a[1]->data<T>();
   uint8_t* z = out.data<uint8_t>();
-  for (size_t i = 0; i < n; ++i) z[i] = pred(cmp3<T>(x[i], y[i])) ? 1 : 0;
+  for (size_t i = 0; i < n; ++i) z[i] = compare_values<op, T>(x[i], y[i]) ? 1 : 0;
   return Status::ok_status();
 }
 
 // Mixed real/double comparisons widen to double.
-template <class A, class B, class Pred>
-Status compare_mixed(const Args& a, size_t n, Vector& out, Pred pred) {
+template <class A, class B, CmpOp op>
+Status compare_mixed(const Args& a, size_t n, Vector& out) {
   const A* x = a[0]->data<A>();
   const B* y = a[1]->data<B>();
   uint8_t* z = out.data<uint8_t>();
-  for (size_t i = 0; i < n; ++i) z[i] = pred(cmp3<double>(x[i], y[i])) ? 1 : 0;
+  for (size_t i = 0; i < n; ++i) z[i] = holds<op>(cmp3<double>(x[i], y[i])) ? 1 : 0;
   return Status::ok_status();
 }
 
-struct OpDef {
-  const char* name;
-  bool (*pred)(int);
+constexpr std::pair<const char*, CmpOp> kOps[] = {
+    {"=", CmpOp::kEq}, {"<>", CmpOp::kNe}, {"<", CmpOp::kLt}, {">", CmpOp::kGt}, {"<=", CmpOp::kLe}, {">=", CmpOp::kGe},
 };
-constexpr OpDef kOps[] = {
-    {"=", [](int c) { return c == 0; }}, {"<>", [](int c) { return c != 0; }}, {"<", [](int c) { return c < 0; }},
-    {">", [](int c) { return c > 0; }},  {"<=", [](int c) { return c <= 0; }}, {">=", [](int c) { return c >= 0; }},
-};
+
+// Calls f.template operator()<op>() for the operator `op` names.
+template <class F>
+void with_op(CmpOp op, F&& f) {
+  switch (op) {
+    case CmpOp::kEq:
+      f.template operator()<CmpOp::kEq>();
+      break;
+    case CmpOp::kNe:
+      f.template operator()<CmpOp::kNe>();
+      break;
+    case CmpOp::kLt:
+      f.template operator()<CmpOp::kLt>();
+      break;
+    case CmpOp::kGt:
+      f.template operator()<CmpOp::kGt>();
+      break;
+    case CmpOp::kLe:
+      f.template operator()<CmpOp::kLe>();
+      break;
+    case CmpOp::kGe:
+      f.template operator()<CmpOp::kGe>();
+      break;
+  }
+}
 
 template <class T>
 void register_compare(FunctionRegistry& r, Type t) {
-  for (const OpDef& op : kOps) {
-    auto pred = op.pred;
-    add_fn(r, op.name, {t, t}, Type::boolean(), [pred](const FunctionContext&, const Args& a, size_t n, Vector& out) {
-      return compare_loop<T>(a, n, out, pred);
+  for (const auto& [name, op] : kOps) {
+    with_op(op, [&]<CmpOp o>() {
+      add_fn(r, name, {t, t}, Type::boolean(), [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
+        return compare_loop<T, o>(a, n, out);
+      });
     });
   }
 }
 
 template <class A, class B>
 void register_compare_mixed(FunctionRegistry& r, Type ta, Type tb) {
-  for (const OpDef& op : kOps) {
-    auto pred = op.pred;
-    add_fn(r, op.name, {ta, tb}, Type::boolean(), [pred](const FunctionContext&, const Args& a, size_t n, Vector& out) {
-      return compare_mixed<A, B>(a, n, out, pred);
+  for (const auto& [name, op] : kOps) {
+    with_op(op, [&]<CmpOp o>() {
+      add_fn(r, name, {ta, tb}, Type::boolean(), [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
+        return compare_mixed<A, B, o>(a, n, out);
+      });
     });
   }
 }
