@@ -1,6 +1,5 @@
 // The `strata` command: `strata server ...` and `strata --version`.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 
 #include "base/logging.h"
@@ -16,7 +15,8 @@ int main(int argc, char** argv) {
   std::string config_path, data_dir, kafka_listen, pg_listen, http_listen, log_level;
   serve->add_option("--config", config_path, "TOML configuration file")->check(CLI::ExistingFile);
   serve->add_option("--data-dir", data_dir, "Data directory (default ./strata-data)");
-  serve->add_option("--kafka-listen", kafka_listen, "Kafka listener HOST:PORT (default 127.0.0.1:9092; port 0 = any free)");
+  serve->add_option("--kafka-listen", kafka_listen,
+                    "Kafka listener HOST:PORT (default 127.0.0.1:9092; port 0 = any free)");
   serve->add_option("--pg-listen", pg_listen, "PostgreSQL listener HOST:PORT (default 127.0.0.1:5433)");
   serve->add_option("--http-listen", http_listen, "HTTP listener HOST:PORT (default 127.0.0.1:8080)");
   serve->add_option("--log-level", log_level, "debug, info, warn or error");

@@ -1,8 +1,8 @@
 #include "server/server.h"
 
-#include <boost/asio/signal_set.hpp>
-
+#include <algorithm>
 #include <atomic>
+#include <boost/asio/signal_set.hpp>
 
 #include "base/logging.h"
 #include "io/clock.h"
@@ -40,12 +40,17 @@ Status Server::open() {
   STRATA_ASSIGN_OR_RETURN(state_->log, log::LogManager::open(log_options, fs, io::system_clock()));
 
   STRATA_ASSIGN_OR_RETURN(net::Endpoint kafka_ep, net::Endpoint::parse(config_.kafka_listen));
-  state_->kafka = std::make_unique<kafka::KafkaServer>(state_->io, state_->log.get(), io::system_clock(), config_.kafka);
+  state_->kafka =
+      std::make_unique<kafka::KafkaServer>(state_->io, state_->log.get(), io::system_clock(), config_.kafka);
   STRATA_RETURN_IF_ERROR(state_->kafka->start(kafka_ep));
 
   if (pg_backend_ == nullptr) {
     exec::EngineOptions engine_options;
     engine_options.data_dir = config_.data_dir + "/sql";
+    engine_options.query_memory_bytes = static_cast<size_t>(config_.sql.query_memory_bytes);
+    engine_options.result_rows_max = static_cast<size_t>(config_.sql.result_rows_max);
+    if (config_.sql.parallel_workers > 0) engine_options.parallel_workers = std::min(config_.sql.parallel_workers, 16);
+    engine_options.parallel_rows_min = static_cast<uint64_t>(config_.sql.parallel_rows_min);
     STRATA_ASSIGN_OR_RETURN(state_->engine, exec::Engine::open(fs, engine_options));
     state_->sql = std::make_unique<SqlBackend>(state_->engine.get());
     pg_backend_ = state_->sql.get();
@@ -89,7 +94,8 @@ Status Server::run() {
     request_stop();
   });
   state_->maintenance_timer = std::make_unique<net::asio::steady_timer>(io);
-  int64_t interval_ms = std::max<int64_t>(10, std::min(config_.log.maintenance_interval_ms, config_.log.flush_interval_ms));
+  int64_t interval_ms =
+      std::max<int64_t>(10, std::min(config_.log.maintenance_interval_ms, config_.log.flush_interval_ms));
   net::asio::co_spawn(io,
                       maintenance_loop(state_->maintenance_timer.get(), state_->log.get(), interval_ms,
                                        state_->engine.get(), state_->pg.get(), &state_->engine_maintenance_running),

@@ -81,13 +81,25 @@ std::map<std::string, Setter> setters(ServerConfig* c) {
   m["kafka.group_initial_rebalance_delay_ms"] = int_setter(&c->kafka.group_initial_rebalance_delay_ms, 0);
   m["kafka.fetch_max_wait_cap_ms"] = int_setter(&c->kafka.fetch_max_wait_cap_ms, 0);
   m["pg.listen"] = string_setter(&c->pg_listen);
+  m["pg.max_message_bytes"] = int_setter(&c->pg.max_message_bytes, 1024);
+  m["pg.max_startup_packet_bytes"] = int_setter(&c->pg.max_startup_packet_bytes, 1024);
+  m["pg.max_connections"] = int_setter(&c->pg.max_connections, 1);
+  m["pg.max_startup_connections"] = int_setter(&c->pg.max_startup_connections, 1);
+  m["pg.startup_timeout_ms"] = int_setter(&c->pg.startup_timeout_ms, 1);
+  m["pg.worker_threads"] = int_setter(&c->pg.worker_threads, 0);
+  m["pg.max_prepared_statements"] = int_setter(&c->pg.max_prepared_statements, 1);
+  m["pg.max_portals"] = int_setter(&c->pg.max_portals, 1);
+  m["sql.query_memory_bytes"] = int_setter(&c->sql.query_memory_bytes, 1 << 20);
+  m["sql.result_rows_max"] = int_setter(&c->sql.result_rows_max, 1);
+  m["sql.parallel_workers"] = int_setter(&c->sql.parallel_workers, 0);
+  m["sql.parallel_rows_min"] = int_setter(&c->sql.parallel_rows_min, 0);
   m["http.listen"] = string_setter(&c->http_listen);
   m["log.flush_interval_ms"] = int_setter(&c->log.flush_interval_ms, 1);
   m["log.maintenance_interval_ms"] = int_setter(&c->log.maintenance_interval_ms, 10);
   m["log.max_partitions"] = int_setter(&c->log.max_partitions, 1);
   for (const char* name : {"segment.bytes", "segment.ms", "retention.ms", "retention.bytes", "cleanup.policy",
-                           "delete.retention.ms", "min.compaction.lag.ms", "index.interval.bytes",
-                           "max.message.bytes", "flush.messages", "flush.ms", "message.timestamp.type"}) {
+                           "delete.retention.ms", "min.compaction.lag.ms", "index.interval.bytes", "max.message.bytes",
+                           "flush.messages", "flush.ms", "message.timestamp.type"}) {
     m[std::string("log.topic_defaults.") + name] = topic_default_setter(&c->log.topic_defaults, name);
   }
   return m;

@@ -15,15 +15,24 @@
 
 namespace strata::server {
 
+// The SQL engine's limits ([sql]; copied into exec::EngineOptions at startup).
+struct SqlConfig {
+  int64_t query_memory_bytes = 512ll << 20;  // per statement, before sorts, joins and aggregates spill
+  int64_t result_rows_max = 50'000'000;      // rows one statement may return (54000 beyond)
+  int32_t parallel_workers = 0;              // default of max_parallel_workers_per_gather; 0 = cores (max 16)
+  int64_t parallel_rows_min = 131072;        // default of min_parallel_table_scan_rows
+};
+
 struct ServerConfig {
   std::string data_dir = "./strata-data";
   std::string kafka_listen = "127.0.0.1:9092";
   std::string pg_listen = "127.0.0.1:5433";
   std::string http_listen = "127.0.0.1:8080";
   logging::Level log_level = logging::Level::kInfo;
-  log::LogOptions log;        // data_dir is filled from data_dir above
+  log::LogOptions log;  // data_dir is filled from data_dir above
   kafka::KafkaOptions kafka;
-  pgwire::PgOptions pg;       // limits of the PostgreSQL listener (no TOML keys yet)
+  pgwire::PgOptions pg;  // limits of the PostgreSQL listener
+  SqlConfig sql;
 
   // Reads a TOML file over the current values; unknown keys are errors (a
   // typo must not silently fall back to a default).

@@ -14,6 +14,12 @@ log_level = "debug"
 listen = "0.0.0.0:19092"
 num_partitions = 3
 max_request_bytes = 2097152
+[pg]
+max_connections = 7
+worker_threads = 3
+[sql]
+query_memory_bytes = 67108864
+parallel_workers = 2
 [log]
 flush_interval_ms = 250
 [log.topic_defaults]
@@ -28,6 +34,11 @@ flush_interval_ms = 250
   EXPECT_EQ(c.kafka.default_partitions, 3);
   EXPECT_EQ(c.kafka.max_request_bytes, 2097152);
   EXPECT_EQ(c.log.flush_interval_ms, 250);
+  EXPECT_EQ(c.pg.max_connections, 7);
+  EXPECT_EQ(c.pg.worker_threads, 3);
+  EXPECT_EQ(c.sql.query_memory_bytes, 67108864);
+  EXPECT_EQ(c.sql.parallel_workers, 2);
+  EXPECT_EQ(c.sql.parallel_rows_min, 131072);
   EXPECT_EQ(c.log.topic_defaults.retention_ms, 60000);
   EXPECT_EQ(c.log.topic_defaults.cleanup_policy, log::CleanupPolicy::kCompact);
   EXPECT_TRUE(c.validate().ok());
@@ -46,7 +57,9 @@ TEST(ServerConfig, BadValuesAreErrors) {
   EXPECT_FALSE(c.load_toml_string("[kafka]\nnum_partitions = \"three\"\n", "t").ok());
   EXPECT_FALSE(c.load_toml_string("log_level = \"loud\"\n", "t").ok());
   EXPECT_FALSE(c.load_toml_string("[log.topic_defaults]\n\"cleanup.policy\" = \"sometimes\"\n", "t").ok());
-  EXPECT_FALSE(c.load_toml_string("data_dir = \n", "t").ok());  // syntax error
+  EXPECT_FALSE(c.load_toml_string("data_dir = \n", "t").ok());                       // syntax error
+  EXPECT_FALSE(c.load_toml_string("[sql]\nquery_memory_bytes = 1000\n", "t").ok());  // under 1 MiB
+  EXPECT_FALSE(c.load_toml_string("[pg]\nmax_connections = 0\n", "t").ok());
   ServerConfig bad_addr;
   bad_addr.kafka_listen = "no-port";
   EXPECT_FALSE(bad_addr.validate().ok());

@@ -160,7 +160,10 @@ class EngineSession final : public pgwire::Session {
  public:
   EngineSession(SqlBackend* backend, std::unique_ptr<exec::Session> session, int32_t secret,
                 std::string application_name)
-      : backend_(backend), session_(std::move(session)), secret_(secret), application_name_(std::move(application_name)) {}
+      : backend_(backend),
+        session_(std::move(session)),
+        secret_(secret),
+        application_name_(std::move(application_name)) {}
   ~EngineSession() override { backend_->forget(session_->process_id()); }
 
   int32_t process_id() const override { return session_->process_id(); }
