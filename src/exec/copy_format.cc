@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+
 #include "types/cast.h"
 
 namespace strata::exec {
@@ -36,10 +41,14 @@ Result<CopyOptions> CopyOptions::from_statement(const std::vector<sql::Option>& 
     if (opt.name == "format") {
       std::string f = opt.values.empty() ? "" : opt.values[0].text;
       for (char& c : f) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (f == "csv") o.csv = true;
-      else if (f == "text") o.csv = false;
-      else if (f == "binary") return Status::sql("0A000", "COPY format \"binary\" is not supported");
-      else return bad_option(fmt::format("COPY format \"{}\" not recognized", f));
+      if (f == "csv")
+        o.csv = true;
+      else if (f == "text")
+        o.csv = false;
+      else if (f == "binary")
+        return Status::sql("0A000", "COPY format \"binary\" is not supported");
+      else
+        return bad_option(fmt::format("COPY format \"{}\" not recognized", f));
     } else if (opt.name == "csv") {
       o.csv = true;
     } else if (opt.name == "delimiter") {
@@ -73,7 +82,8 @@ Result<CopyOptions> CopyOptions::from_statement(const std::vector<sql::Option>& 
     if (quote_set || escape_set) return bad_option("COPY QUOTE and ESCAPE are available only in CSV mode");
     if (o.header) return Status::sql("0A000", "COPY HEADER is available only in CSV mode");
   }
-  if (o.delimiter == '\n' || o.delimiter == '\r') return bad_option("COPY delimiter cannot be newline or carriage return");
+  if (o.delimiter == '\n' || o.delimiter == '\r')
+    return bad_option("COPY delimiter cannot be newline or carriage return");
   return o;
 }
 
@@ -86,31 +96,69 @@ Batch CopyParser::take_rows() {
   return out;
 }
 
-Status CopyParser::add_row(const std::vector<std::string>& fields, const std::vector<bool>& is_null) {
+std::string& CopyParser::next_field(bool is_null) {
+  if (field_count_ == fields_.size()) {
+    fields_.emplace_back();
+    field_nulls_.push_back(0);
+  }
+  field_nulls_[field_count_] = is_null ? 1 : 0;
+  std::string& f = fields_[field_count_++];
+  f.clear();
+  return f;
+}
+
+namespace {
+
+// A plain decimal integer field (optional '-', digits only) of an integer type, as a
+// Value; nullopt for anything else (signs, spaces, overflow), which parse_value
+// then handles with PostgreSQL's rules and messages.
+std::optional<Value> fast_integer(const std::string& f, const types::Type& t) {
+  if (!t.is_integer() || f.empty()) return std::nullopt;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(f.data(), f.data() + f.size(), v);
+  if (ec != std::errc() || end != f.data() + f.size()) return std::nullopt;
+  switch (t.id()) {
+    case types::TypeId::kSmallInt:
+      if (v < INT16_MIN || v > INT16_MAX) return std::nullopt;
+      return Value::smallint(static_cast<int16_t>(v));
+    case types::TypeId::kInteger:
+      if (v < INT32_MIN || v > INT32_MAX) return std::nullopt;
+      return Value::integer(static_cast<int32_t>(v));
+    default:
+      return Value::bigint(v);
+  }
+}
+
+}  // namespace
+
+Status CopyParser::add_row() {
   auto col_name = [&](size_t i) { return i < names_.size() ? names_[i] : fmt::format("column{}", i + 1); };
-  if (fields.size() > types_.size()) {
+  const size_t n = field_count_;
+  if (n > types_.size()) {
     return Status::sql("22P04", fmt::format("extra data after last expected column (COPY line {})", line_));
   }
-  if (fields.size() < types_.size()) {
-    return Status::sql("22P04",
-                       fmt::format("missing data for column \"{}\" (COPY line {})", col_name(fields.size()), line_));
+  if (n < types_.size()) {
+    return Status::sql("22P04", fmt::format("missing data for column \"{}\" (COPY line {})", col_name(n), line_));
   }
-  std::vector<Value> row;
-  row.reserve(fields.size());
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (is_null[i]) {
-      row.push_back(Value::null(types_[i]));
+  row_.clear();
+  for (size_t i = 0; i < n; ++i) {
+    if (field_nulls_[i]) {
+      row_.push_back(Value::null(types_[i]));
       continue;
     }
-    Result<Value> v = types::parse_value(fields[i], types_[i]);
+    if (std::optional<Value> fast = fast_integer(fields_[i], types_[i])) {
+      row_.push_back(std::move(*fast));
+      continue;
+    }
+    Result<Value> v = types::parse_value(fields_[i], types_[i]);
     if (!v.ok()) {
       Status s = Status::sql(v.status().sqlstate().empty() ? "22P02" : v.status().sqlstate(),
                              fmt::format("{} (COPY line {}, column {})", v.status().message(), line_, col_name(i)));
       return s;
     }
-    row.push_back(std::move(v).value());
+    row_.push_back(std::move(v).value());
   }
-  batch_.append_row(row);
+  batch_.append_row(row_);
   ++rows_;
   return Status::ok_status();
 }
@@ -122,105 +170,137 @@ Status CopyParser::parse_line(std::string_view line) {
     header_skipped_ = true;
     return Status::ok_status();
   }
-  std::vector<std::string> fields;
-  std::vector<bool> nulls;
+  field_count_ = 0;
   if (line == "\\.") {
     // The end-of-data marker, in both formats (psql sends it after \copy data).
     ended_ = true;
     return Status::ok_status();
   }
-  if (!options_.csv) {
-    std::string field;
-    std::string raw;  // the field as written, for comparing with the NULL string
-    auto flush = [&]() {
-      nulls.push_back(raw == options_.null_string);
-      fields.push_back(raw == options_.null_string ? std::string() : field);
-      field.clear();
-      raw.clear();
-    };
-    for (size_t i = 0; i < line.size(); ++i) {
-      char c = line[i];
-      if (c == options_.delimiter) {
-        flush();
-        continue;
+  if (options_.csv) {
+    STRATA_RETURN_IF_ERROR(parse_csv_fields(line));
+    return add_row();
+  }
+  std::string field;
+  std::string raw;  // the field as written, for comparing with the NULL string
+  auto flush = [&]() {
+    bool is_null = raw == options_.null_string;
+    std::string& f = next_field(is_null);
+    if (!is_null) f = field;
+    field.clear();
+    raw.clear();
+  };
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c == options_.delimiter) {
+      flush();
+      continue;
+    }
+    if (c != '\\' || i + 1 >= line.size()) {
+      field.push_back(c);
+      raw.push_back(c);
+      continue;
+    }
+    char n = line[++i];
+    raw.push_back('\\');
+    raw.push_back(n);
+    switch (n) {
+      case 't':
+        field.push_back('\t');
+        break;
+      case 'n':
+        field.push_back('\n');
+        break;
+      case 'r':
+        field.push_back('\r');
+        break;
+      case 'b':
+        field.push_back('\b');
+        break;
+      case 'f':
+        field.push_back('\f');
+        break;
+      case 'v':
+        field.push_back('\v');
+        break;
+      case 'x': {
+        int v = 0, digits = 0;
+        while (digits < 2 && i + 1 < line.size() && std::isxdigit(static_cast<unsigned char>(line[i + 1]))) {
+          char h = line[++i];
+          raw.push_back(h);
+          v = v * 16 + (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
+          ++digits;
+        }
+        field.push_back(static_cast<char>(v));
+        break;
       }
-      if (c != '\\' || i + 1 >= line.size()) {
-        field.push_back(c);
-        raw.push_back(c);
-        continue;
-      }
-      char n = line[++i];
-      raw.push_back('\\');
-      raw.push_back(n);
-      switch (n) {
-        case 't': field.push_back('\t'); break;
-        case 'n': field.push_back('\n'); break;
-        case 'r': field.push_back('\r'); break;
-        case 'b': field.push_back('\b'); break;
-        case 'f': field.push_back('\f'); break;
-        case 'v': field.push_back('\v'); break;
-        case 'x': {
-          int v = 0, digits = 0;
-          while (digits < 2 && i + 1 < line.size() && std::isxdigit(static_cast<unsigned char>(line[i + 1]))) {
-            char h = line[++i];
-            raw.push_back(h);
-            v = v * 16 + (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
+      default:
+        if (n >= '0' && n <= '7') {
+          int v = n - '0', digits = 1;
+          while (digits < 3 && i + 1 < line.size() && line[i + 1] >= '0' && line[i + 1] <= '7') {
+            raw.push_back(line[i + 1]);
+            v = v * 8 + (line[++i] - '0');
             ++digits;
           }
           field.push_back(static_cast<char>(v));
-          break;
+        } else {
+          field.push_back(n);  // \\, \<delimiter>, and any other character as itself
         }
-        default:
-          if (n >= '0' && n <= '7') {
-            int v = n - '0', digits = 1;
-            while (digits < 3 && i + 1 < line.size() && line[i + 1] >= '0' && line[i + 1] <= '7') {
-              raw.push_back(line[i + 1]);
-              v = v * 8 + (line[++i] - '0');
-              ++digits;
-            }
-            field.push_back(static_cast<char>(v));
-          } else {
-            field.push_back(n);  // \\, \<delimiter>, and any other character as itself
-          }
-      }
     }
-    flush();
-    return add_row(fields, nulls);
   }
-  // CSV (the caller only passes whole records, quoted newlines included).
-  std::string field;
-  bool quoted = false, in_quotes = false;
-  for (size_t i = 0; i <= line.size(); ++i) {
-    if (i == line.size() || (!in_quotes && line[i] == options_.delimiter)) {
-      bool is_null = !quoted && field == options_.null_string;
-      nulls.push_back(is_null);
-      fields.push_back(is_null ? std::string() : field);
-      field.clear();
-      quoted = false;
-      continue;
-    }
-    char c = line[i];
-    if (in_quotes) {
-      if (c == options_.escape && i + 1 < line.size() && line[i + 1] == options_.quote) {
-        // An escaped quote inside quotes ("" when ESCAPE is the quote): a literal quote.
-        field.push_back(options_.quote);
-        ++i;
-        continue;
-      }
-      if (c == options_.quote) {
-        in_quotes = false;
-        continue;
-      }
-      field.push_back(c);
-    } else if (c == options_.quote) {
-      in_quotes = true;
-      quoted = true;
+  flush();
+  return add_row();
+}
+
+// CSV (the caller only passes whole records, quoted newlines included). A field
+// without quote characters is taken in one piece; one with quotes goes character by
+// character: quotes open and close quoted parts, ESCAPE QUOTE inside them is a
+// literal quote, and a quoted field is never NULL.
+Status CopyParser::parse_csv_fields(std::string_view line) {
+  const char delim = options_.delimiter;
+  const char quote = options_.quote;
+  size_t i = 0;
+  while (true) {
+    const void* d = std::memchr(line.data() + i, delim, line.size() - i);
+    size_t end = d == nullptr ? line.size() : static_cast<size_t>(static_cast<const char*>(d) - line.data());
+    if (std::memchr(line.data() + i, quote, end - i) == nullptr) {
+      std::string_view f = line.substr(i, end - i);
+      bool is_null = f == options_.null_string;
+      std::string& out = next_field(is_null);
+      if (!is_null) out.assign(f);
+      i = end;
     } else {
-      field.push_back(c);
+      std::string& out = next_field(false);
+      bool quoted = false, in_quotes = false;
+      for (; i < line.size(); ++i) {
+        char c = line[i];
+        if (!in_quotes && c == delim) break;
+        if (in_quotes) {
+          if (c == options_.escape && i + 1 < line.size() && line[i + 1] == quote) {
+            out.push_back(quote);
+            ++i;
+            continue;
+          }
+          if (c == quote) {
+            in_quotes = false;
+            continue;
+          }
+          out.push_back(c);
+        } else if (c == quote) {
+          in_quotes = true;
+          quoted = true;
+        } else {
+          out.push_back(c);
+        }
+      }
+      if (in_quotes) return Status::sql("22P04", fmt::format("unterminated CSV quoted field (COPY line {})", line_));
+      if (!quoted && out == options_.null_string) {
+        field_nulls_[field_count_ - 1] = 1;
+        out.clear();
+      }
     }
+    if (i >= line.size()) return Status::ok_status();
+    ++i;  // the delimiter
   }
-  if (in_quotes) return Status::sql("22P04", fmt::format("unterminated CSV quoted field (COPY line {})", line_));
-  return add_row(fields, nulls);
 }
 
 Status CopyParser::write(std::string_view data) {
@@ -238,7 +318,8 @@ Status CopyParser::write(std::string_view data) {
           ++i;
           continue;
         }
-        if (c == options_.quote) in_quotes = !in_quotes;
+        if (c == options_.quote)
+          in_quotes = !in_quotes;
         else if (c == '\n' && !in_quotes) {
           end = i;
           break;
@@ -279,13 +360,27 @@ void format_copy_row(const Batch& batch, size_t row, const CopyOptions& options,
     if (!options.csv) {
       for (char ch : cell) {
         switch (ch) {
-          case '\\': out += "\\\\"; break;
-          case '\n': out += "\\n"; break;
-          case '\r': out += "\\r"; break;
-          case '\t': out += "\\t"; break;
-          case '\b': out += "\\b"; break;
-          case '\f': out += "\\f"; break;
-          case '\v': out += "\\v"; break;
+          case '\\':
+            out += "\\\\";
+            break;
+          case '\n':
+            out += "\\n";
+            break;
+          case '\r':
+            out += "\\r";
+            break;
+          case '\t':
+            out += "\\t";
+            break;
+          case '\b':
+            out += "\\b";
+            break;
+          case '\f':
+            out += "\\f";
+            break;
+          case '\v':
+            out += "\\v";
+            break;
           default:
             if (ch == options.delimiter) out.push_back('\\');
             out.push_back(ch);

@@ -57,16 +57,23 @@ class CopyParser {
 
  private:
   Status parse_line(std::string_view line);
-  Status add_row(const std::vector<std::string>& fields, const std::vector<bool>& is_null);
+  Status parse_csv_fields(std::string_view line);
+  // Fields of the current line: fields_[0, field_count_) and their NULL flags.
+  std::string& next_field(bool is_null);
+  Status add_row();
 
   std::vector<types::Type> types_;
   std::vector<std::string> names_;
   CopyOptions options_;
-  std::string buffer_;     // bytes not yet forming a whole row
+  std::string buffer_;  // bytes not yet forming a whole row
   types::Batch batch_;
+  std::vector<std::string> fields_;  // reused across lines (their capacity stays)
+  std::vector<uint8_t> field_nulls_;
+  size_t field_count_ = 0;
+  std::vector<types::Value> row_;
   uint64_t line_ = 0;
   uint64_t rows_ = 0;
-  bool ended_ = false;     // saw "\." (text format)
+  bool ended_ = false;  // saw "\." (text format)
   bool header_skipped_ = false;
 };
 
