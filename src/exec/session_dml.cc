@@ -96,17 +96,19 @@ std::vector<std::pair<std::vector<int32_t>, bool>> unique_constraints(const Tabl
 }
 
 // Keys of the rows the transaction currently sees: key -> row id.
+// Reads the key columns only (O(table rows) per statement: there is no persistent
+// key index yet).
 Status visible_keys(TableState* st, const std::vector<int32_t>& cols, std::unordered_map<std::string, int64_t>* out) {
-  std::vector<int32_t> all;
-  for (size_t i = 0; i < st->inserted.columns.size(); ++i) all.push_back(static_cast<int32_t>(i));
-  TransactionScan scan(st, all, true);
+  std::vector<int32_t> local;  // the key columns' positions in the scanned batch
+  for (size_t i = 0; i < cols.size(); ++i) local.push_back(static_cast<int32_t>(i));
+  TransactionScan scan(st, cols, true);
   Batch b;
   while (true) {
     STRATA_ASSIGN_OR_RETURN(bool more, scan.next(b));
     if (!more) break;
     const Vector& ids = b.columns.back();
     for (size_t r = 0; r < b.rows; ++r) {
-      std::string k = unique_key(b, r, cols);
+      std::string k = unique_key(b, r, local);
       if (!k.empty()) (*out)[k] = ids.data<int64_t>()[r];
     }
   }
