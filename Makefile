@@ -1,7 +1,7 @@
 # The two commands of the quick start are `make demo` and `make test`; each
 # installs what is missing first. See README.md.
 .PHONY: all deps build build-dev build-fuzz demo test unit fuzz bench bench-log bench-sql bench-deps \
-        soak layering format clean
+        soak slt-full layering format clean
 
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 300
@@ -59,6 +59,14 @@ bench-deps:
 	@command -v npm >/dev/null || { echo "bench-deps: npm (Node 20) is needed for DuckDB"; exit 1; }
 	@cd bench && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
 	  npm ci --no-audit --no-fund; }
+
+# sqllogictest over the whole sample (select1-5, evidence/, index/, random/) on the
+# release binary, with per-directory subtotals; about 10 minutes on 2 cores.
+# make test runs select1-5 and evidence/ only (tests/CMakeLists.txt).
+SLT_DIR ?= ../shared/sqllogictest
+slt-full: build
+	/usr/bin/python3 tests/sqllogictest/slt.py --engine strata --strata-bin build/release/strata \
+	  --by-dir --min-pass 0.99 $(SLT_DIR)
 
 soak: build-dev
 	STRATA_CRASH_CYCLES=$(SOAK_CYCLES) ctest --preset dev -R crash_ --timeout 7200
