@@ -88,6 +88,36 @@ TEST_F(ParallelTest, AggregatesMatchSerial) {
   EXPECT_EQ(rows("SELECT count(*) FROM big"), V({"199803"}));
 }
 
+TEST_F(ParallelTest, TwoPhaseAggregation) {
+  // count, sum, min, max and bool_and/or aggregate in each worker, then combine.
+  std::string q =
+      "SELECT g, count(*), count(s), sum(x), min(x), max(s), bool_and(x > 10), bool_or(x = 5) FROM big GROUP BY g";
+  exec("SET max_parallel_workers_per_gather = 4");
+  std::string p = plan(q);
+  size_t gather = p.find("Gather");
+  ASSERT_NE(gather, std::string::npos) << p;
+  EXPECT_NE(p.find("HashAggregate"), std::string::npos) << p;
+  EXPECT_NE(p.find("HashAggregate", gather), std::string::npos) << "partial aggregates under the Gather:\n" << p;
+  expect_same(q);
+  // No groups; empty input gives one row (count 0, sum NULL) either way.
+  expect_same("SELECT count(*), sum(x), min(x) FROM big");
+  expect_same("SELECT count(*), sum(x), min(x), max(x) FROM big WHERE x < -5");
+  exec("SET max_parallel_workers_per_gather = 4");
+  EXPECT_EQ(rows("SELECT count(*), sum(x) FROM big WHERE x < -5"), V({"0|NULL"}));
+  // The result types stay the query's: count is bigint, sum(integer) bigint.
+  // (so bigint arithmetic on it overflows: a numeric would not).
+  auto r = session_->execute_all("SELECT count(*) + 9223372036854775807 FROM big");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().sqlstate(), "22003") << r.status().to_string();
+  r = session_->execute_all("SELECT sum(x) + 9223372036854775807 FROM big");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().sqlstate(), "22003") << r.status().to_string();
+  // Calls that do not combine this way (avg, DISTINCT) aggregate above the Gather.
+  std::string serial = plan("SELECT g, avg(x) FROM big GROUP BY g");
+  EXPECT_EQ(serial.find("HashAggregate", serial.find("Gather")), std::string::npos) << serial;
+  expect_same("SELECT g, avg(x), count(DISTINCT s) FROM big GROUP BY g");
+}
+
 TEST_F(ParallelTest, FiltersProjectionsAndZonePredicates) {
   expect_same("SELECT x, x * 2 FROM big WHERE x < 50");
   expect_same("SELECT x FROM big WHERE x >= 150000 AND x < 150010");

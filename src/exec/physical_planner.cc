@@ -845,12 +845,75 @@ Result<OperatorPtr> PhysicalPlanner::plan_aggregate(const LogicalPlan& a) {
     for (const auto& e : exprs) copy.push_back(e->clone());
     return OperatorPtr(std::make_unique<Project>(std::move(c), std::move(copy)));
   };
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr two_phase, plan_parallel_aggregate(a, group_cols, specs, project));
+  if (two_phase) return two_phase;
   STRATA_ASSIGN_OR_RETURN(OperatorPtr input, plan_parallel(*a.children[0], project));
   if (!input) {
     STRATA_ASSIGN_OR_RETURN(OperatorPtr child, plan(*a.children[0]));
     STRATA_ASSIGN_OR_RETURN(input, project(std::move(child)));
   }
   return OperatorPtr(std::make_unique<HashAggregate>(std::move(input), group_cols, std::move(specs)));
+}
+
+// Two-phase aggregation over a parallel input: each worker's copy aggregates its
+// own rows (partial), a Gather collects the partial rows and a final HashAggregate
+// combines them per group: count -> sum, sum -> sum, min -> min, max -> max,
+// bool_and/every -> bool_and, bool_or -> bool_or. A final result of another type
+// than the query's (sum of bigint counts is numeric) is cast back, exactly (the
+// combined value is an integer). Only when every call is one of these, without
+// DISTINCT or ORDER BY; anything else aggregates above the Gather on one thread.
+Result<OperatorPtr> PhysicalPlanner::plan_parallel_aggregate(
+    const LogicalPlan& a, const std::vector<int>& group_cols, const std::vector<AggregateSpec>& specs,
+    const std::function<Result<OperatorPtr>(OperatorPtr)>& project) {
+  if (functions_ == nullptr || workers_ < 2 || in_fragment_ || specs.empty()) return OperatorPtr();
+  const size_t g = group_cols.size();
+  std::vector<AggregateSpec> finals;
+  for (size_t j = 0; j < specs.size(); ++j) {
+    const AggregateSpec& s = specs[j];
+    if (s.distinct || !s.order_by.empty() || !s.direct_args.empty()) return OperatorPtr();
+    const std::string& name = s.function->name;
+    std::string final_name;
+    if (name == "count" || name == "sum") {
+      final_name = "sum";
+    } else if (name == "min" || name == "max" || name == "bool_and" || name == "bool_or") {
+      final_name = name;
+    } else if (name == "every") {
+      final_name = "bool_and";
+    } else {
+      return OperatorPtr();
+    }
+    Result<sql::AggregateMatch> m = functions_->resolve_aggregate(final_name, {s.result_type});
+    if (!m.ok() || m->arg_types.size() != 1 || m->arg_types[0] != s.result_type) return OperatorPtr();
+    AggregateSpec f;
+    f.function = m->function;
+    f.arg_cols = {static_cast<int>(g + j)};
+    f.result_type = m->return_type;
+    finals.push_back(std::move(f));
+  }
+  auto partial = [&](OperatorPtr c) -> Result<OperatorPtr> {
+    STRATA_ASSIGN_OR_RETURN(OperatorPtr p, project(std::move(c)));
+    return OperatorPtr(std::make_unique<HashAggregate>(std::move(p), group_cols, specs));
+  };
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr gathered, plan_parallel(*a.children[0], partial));
+  if (!gathered) return OperatorPtr();
+  std::vector<int> final_groups;
+  for (size_t i = 0; i < g; ++i) final_groups.push_back(static_cast<int>(i));
+  std::vector<Type> want;
+  for (const auto& s : specs) want.push_back(s.result_type);
+  bool casts = false;
+  for (size_t j = 0; j < finals.size(); ++j) casts = casts || finals[j].result_type != want[j];
+  std::vector<Type> final_types;
+  for (size_t i = 0; i < g; ++i) final_types.push_back(a.types[i]);
+  for (const auto& f : finals) final_types.push_back(f.result_type);
+  OperatorPtr current = std::make_unique<HashAggregate>(std::move(gathered), final_groups, std::move(finals));
+  if (!casts) return current;
+  std::vector<BoundExprPtr> exprs;
+  for (size_t i = 0; i < final_types.size(); ++i) {
+    BoundExprPtr ref = sql::make_column_ref(static_cast<int32_t>(i), final_types[i]);
+    if (i >= g && final_types[i] != want[i - g]) ref = sql::make_cast(std::move(ref), want[i - g]);
+    exprs.push_back(std::move(ref));
+  }
+  return OperatorPtr(std::make_unique<Project>(std::move(current), std::move(exprs)));
 }
 
 Result<OperatorPtr> PhysicalPlanner::plan_window(const LogicalPlan& w) {

@@ -34,6 +34,8 @@
 
 namespace strata::exec {
 
+struct AggregateSpec;  // hash_aggregate.h
+
 // What the planner tells a table scan beyond its kGet node.
 struct ScanHints {
   std::vector<columnar::ZonePredicate> zone_predicates;  // column = table position
@@ -69,6 +71,11 @@ class PhysicalPlanner {
     parallel_rows_min_ = parallel_rows_min;
   }
 
+  // The registry the final phase of a parallel (two-phase) aggregation resolves
+  // its combining aggregates in (sum of counts, sum of sums, ...); without one,
+  // aggregation runs on one thread above the Gather.
+  void set_functions(const sql::FunctionRegistry* functions) { functions_ = functions; }
+
   Result<OperatorPtr> plan(const sql::LogicalPlan& plan);
   // Plans `node` with `make` instead of its own operator (COPY FROM's rows).
   void override_node(const sql::LogicalPlan* node, std::function<Result<OperatorPtr>()> make) {
@@ -92,8 +99,14 @@ class PhysicalPlanner {
                                     const std::function<Result<OperatorPtr>(OperatorPtr)>& wrap);
   uint64_t rows_of(const sql::LogicalPlan& node);
 
+  // Two-phase parallel aggregation, or null when `a` does not qualify.
+  Result<OperatorPtr> plan_parallel_aggregate(const sql::LogicalPlan& a, const std::vector<int>& group_cols,
+                                              const std::vector<AggregateSpec>& specs,
+                                              const std::function<Result<OperatorPtr>(OperatorPtr)>& project);
+
   ScanFactory scan_;
   const std::vector<types::Value>* params_;
+  const sql::FunctionRegistry* functions_ = nullptr;
   ScanInfoFn info_;
   int workers_ = 1;
   uint64_t parallel_rows_min_ = 0;

@@ -11,10 +11,10 @@
 #include "exec/expression.h"
 #include "exec/physical_planner.h"
 #include "exec/session_internal.h"
-#include "sql/column_pruning.h"
-#include "sql/subquery_rewrite.h"
 #include "sql/binder.h"
+#include "sql/column_pruning.h"
 #include "sql/parser.h"
+#include "sql/subquery_rewrite.h"
 #include "types/cast.h"
 #include "types/value.h"
 
@@ -393,6 +393,7 @@ Result<StatementResult> Session::run_query(const sql::Query& query, const std::v
   PhysicalPlanner::ScanFactory scan = make_scan_factory(lookup);
   install_subquery_runner(ctx, scan);
   PhysicalPlanner planner(scan, &params);
+  planner.set_functions(&engine_->functions());
   planner.set_scan_info(make_scan_info(lookup), setting_int("max_parallel_workers_per_gather", 1),
                         static_cast<uint64_t>(std::max<int64_t>(0, setting_int("min_parallel_table_scan_rows", 0))));
   STRATA_ASSIGN_OR_RETURN(OperatorPtr root, planner.plan(*plan));
