@@ -209,6 +209,15 @@ Result<bool> TableScan::next(types::Batch* out, std::vector<RowId>* row_ids) {
     // copied as one block instead of row by row.
     const uint32_t* live = current_live_.data() + current_pos_;
     const bool contiguous = live[take - 1] - live[0] == take - 1;
+    if (contiguous && out->rows == 0 && live[0] == 0 && take == current_.rows) {
+      // The whole decoded unit, every row live: hand its vectors over.
+      for (size_t c = 0; c < out->columns.size(); c++) out->columns[c] = std::move(current_.columns[c]);
+      if (row_ids)
+        row_ids->insert(row_ids->end(), current_ids_.begin(), current_ids_.begin() + static_cast<ptrdiff_t>(take));
+      out->rows = take;
+      current_pos_ += take;
+      break;
+    }
     for (size_t c = 0; c < out->columns.size(); c++) {
       if (contiguous) {
         out->columns[c].append_rows(current_.columns[c], live[0], take);

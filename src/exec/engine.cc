@@ -47,6 +47,9 @@ class ColumnarRowIterator final : public RowBatchIterator {
 };
 
 // TableStorage over a columnar::TableStore (durable: WAL + parts + manifest).
+// Rows per batch a query's table scan produces (see columnar::ScanSpec::batch_rows).
+constexpr size_t kScanBatchRows = types::kBatchRowsMax;
+
 class ColumnarReadView final : public TableReadView {
  public:
   explicit ColumnarReadView(std::shared_ptr<const columnar::TableSnapshot> s) : snapshot(std::move(s)) {}
@@ -58,6 +61,7 @@ class ColumnarReadView final : public TableReadView {
     for (int32_t c : request.columns) spec.columns.push_back(static_cast<uint32_t>(c));
     spec.predicates = request.zone_predicates;
     spec.morsels = request.morsels;
+    spec.batch_rows = kScanBatchRows;
     STRATA_ASSIGN_OR_RETURN(std::unique_ptr<columnar::TableScan> scan, columnar::TableStore::scan(snapshot, spec));
     return std::unique_ptr<RowBatchIterator>(
         std::make_unique<ColumnarRowIterator>(std::move(scan), request.with_row_id));
