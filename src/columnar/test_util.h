@@ -91,7 +91,9 @@ inline types::Value random_value(const types::Type& t, Shape shape, size_t i, st
       if (shape == Shape::kRandom && i % 23 == 0) return Value::text(std::string(200, 'z'), t);  // past the zone-map limit
       return Value::text("s" + std::to_string(x), t);
     }
-    case TypeId::kUnknown: return Value::null(t);
+    case TypeId::kUnknown:
+    case TypeId::kArray:
+      return Value::null(t);
   }
   return Value::null(t);
 }

@@ -80,6 +80,7 @@ void register_builtin_functions(sql::FunctionRegistry& registry) {
   fn::register_datetime_functions(registry);
   fn::register_jsonb_functions(registry);
   fn::register_system_functions(registry);
+  fn::register_array_functions(registry);
   fn::register_aggregate_functions(registry);
   fn::register_numeric_format_functions(registry);
   fn::register_cast_functions(registry);

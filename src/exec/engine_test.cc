@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "exec/engine_test_util.h"
 #include "sql/ast.h"
@@ -289,6 +291,108 @@ TEST(EngineDurableTest, QueriesOverTheMemoryBudgetSpill) {
   // Spill files are gone once the queries end.
   EXPECT_TRUE(std::filesystem::is_empty(dir + "/spill"));
   std::filesystem::remove_all(dir);
+}
+
+// ---------------------------------------------------------------------------
+// pg_catalog as psql's \d family reads it, arrays, table functions.
+
+class CatalogQueryTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    exec(
+        "CREATE TABLE t (id bigint PRIMARY KEY, name varchar(20) NOT NULL UNIQUE, price numeric(8,2) DEFAULT 1.5, "
+        "CHECK (price > 0))");
+    exec("CREATE INDEX t_name_idx ON t (name)");
+    exec("CREATE VIEW v AS SELECT id, name FROM t");
+    exec("COMMENT ON TABLE t IS 'the table'");
+    exec("COMMENT ON COLUMN t.price IS 'in euros'");
+  }
+  std::string oid_of(const std::string& name) { return rows("SELECT '" + name + "'::regclass")[0]; }
+};
+
+TEST_F(CatalogQueryTest, EveryPsqlDescribeQueryRuns) {
+  auto path =
+      std::filesystem::path(__FILE__).parent_path().parent_path() / "sql" / "testdata" / "psql_describe_queries.sql";
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  ASSERT_FALSE(text.empty()) << path;
+  size_t at = text.find("\n-- psql:");
+  int n = 0;
+  while (at != std::string::npos) {
+    size_t next = text.find("\n-- psql:", at + 1);
+    std::string q = text.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    // \df, \du and \dx read catalogs beyond the \d family (pg_proc, ...): they
+    // must run too.
+    auto r = session_->execute_all(q);
+    EXPECT_TRUE(r.ok()) << r.status().to_string() << "\n" << q;
+    ++n;
+    at = next;
+  }
+  EXPECT_GE(n, 30);
+}
+
+TEST_F(CatalogQueryTest, DescribeTableParts) {
+  std::string t = oid_of("t");
+  EXPECT_EQ(rows("SELECT c.relname, c.relkind, c.relhasindex, c.relchecks FROM pg_catalog.pg_class c "
+                 "WHERE c.relname OPERATOR(pg_catalog.~) '^(t)$' COLLATE pg_catalog.default"),
+            V({"t|r|t|1"}));
+  EXPECT_EQ(
+      rows("SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+           "pg_catalog.col_description(a.attrelid, a.attnum), "
+           "(SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true) FROM pg_catalog.pg_attrdef d "
+           "WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef) "
+           "FROM pg_catalog.pg_attribute a WHERE a.attrelid = '" +
+           t + "' AND a.attnum > 0 ORDER BY a.attnum"),
+      V({"id|bigint|t|NULL|NULL", "name|character varying(20)|t|NULL|NULL", "price|numeric(8,2)|f|in euros|1.5"}));
+  EXPECT_EQ(rows("SELECT c2.relname, i.indisprimary, i.indisunique, pg_catalog.pg_get_indexdef(i.indexrelid, 0, true), "
+                 "pg_catalog.pg_get_constraintdef(con.oid, true), contype "
+                 "FROM pg_catalog.pg_class c, pg_catalog.pg_class c2, pg_catalog.pg_index i "
+                 "LEFT JOIN pg_catalog.pg_constraint con ON (conrelid = i.indrelid AND conindid = i.indexrelid "
+                 "AND contype IN ('p','u','x')) "
+                 "WHERE c.oid = '" +
+                 t +
+                 "' AND c.oid = i.indrelid AND i.indexrelid = c2.oid "
+                 "ORDER BY i.indisprimary DESC, c2.relname"),
+            V({"t_pkey|t|t|CREATE UNIQUE INDEX t_pkey ON public.t USING btree (id)|PRIMARY KEY (id)|p",
+               "t_name_idx|f|f|CREATE INDEX t_name_idx ON public.t USING btree (name)|NULL|NULL",
+               "t_name_key|f|t|CREATE UNIQUE INDEX t_name_key ON public.t USING btree (name)|UNIQUE (name)|u"}));
+  EXPECT_EQ(rows("SELECT pg_catalog.pg_get_constraintdef(r.oid, true) FROM pg_catalog.pg_constraint r "
+                 "WHERE r.conrelid = '" +
+                 t + "' AND r.contype = 'c'")
+                .size(),
+            1u);
+  EXPECT_EQ(rows("SELECT pg_catalog.obj_description(" + t + ", 'pg_class'), " + t +
+                 "::pg_catalog.regclass, "
+                 "'v'::regclass::oid > 0, (SELECT relkind FROM pg_class WHERE oid = 'v'::regclass)"),
+            V({"the table|t|t|v"}));
+  EXPECT_EQ(rows("SELECT pg_catalog.pg_get_viewdef('" + oid_of("v") + "'::pg_catalog.oid, true) LIKE '%FROM t%'"),
+            V({"t"}));
+  EXPECT_EQ(error("SELECT 'nope'::regclass"), "42P01");
+}
+
+TEST_F(EngineTest, Arrays) {
+  EXPECT_EQ(rows("SELECT ARRAY[1, 2, NULL], ARRAY['a b', 'c'], '{3,4}'::int[], ARRAY[1,2] || ARRAY[3]"),
+            V({"{1,2,NULL}|{\"a b\",c}|{3,4}|{1,2,3}"}));
+  EXPECT_EQ(rows("SELECT 2 = ANY(ARRAY[1,2]), 5 = ANY('{1,2}'), 1 < ALL(ARRAY[2,3]), NULL::int = ANY(ARRAY[1])"),
+            V({"t|f|t|NULL"}));
+  EXPECT_EQ(rows("SELECT array_to_string(ARRAY['x', NULL, 'z'], ','), array_to_string(ARRAY['x', NULL], ',', '*'), "
+                 "array_upper(ARRAY[7,8,9], 1), cardinality('{}'::text[]), (ARRAY[7,8,9])[2], (ARRAY[7])[5]"),
+            V({"x,z|x,*|3|0|8|NULL"}));
+  EXPECT_EQ(rows("SELECT ARRAY(SELECT x * 10 FROM generate_series(1, 3) g(x) ORDER BY x DESC), "
+                 "'{0}'::bigint[] = '{0}', '{1}'::int[] <> '{2}'"),
+            V({"{30,20,10}|t|t"}));
+  EXPECT_EQ(rows("SELECT x FROM unnest(ARRAY['a', NULL, 'c']) x"), V({"a", "NULL", "c"}));
+  EXPECT_EQ(rows("SELECT count(*), sum(s) FROM generate_series(1, 10000) s"), V({"10000|50005000"}));
+  EXPECT_EQ(rows("SELECT g FROM generate_series(10, 1, -4) g"), V({"10", "6", "2"}));
+  // Correlated: the table function's argument reads the outer row.
+  EXPECT_EQ(rows("SELECT n, (SELECT string_agg(x, '+') FROM unnest(a) x) FROM "
+                 "(VALUES (1, ARRAY['p','q']), (2, NULL)) v(n, a) ORDER BY n"),
+            V({"1|p+q", "2|NULL"}));
+  EXPECT_EQ(error("SELECT '{1,x}'::int[]"), "22P02");
+  EXPECT_EQ(error("CREATE TABLE arr (a int[])"), "0A000");
 }
 
 }  // namespace

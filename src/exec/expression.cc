@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "types/array.h"
 #include "types/cast.h"
 
 namespace strata::exec {
@@ -298,6 +299,25 @@ Status subquery_rows(ExecContext& ctx, const BoundExpr& e, const Batch& in, cons
       }
       return Status::ok_status();
     }
+    case sql::BoundSubqueryKind::kArray: {
+      // The one column's values, NULLs included, in the subquery's order.
+      types::ArrayElements items;
+      std::string buf;
+      if (!res.columns.empty()) {
+        for (size_t r = 0; r < res.rows; ++r) {
+          if (res.columns[0].is_null(r)) {
+            items.emplace_back(std::nullopt);
+            continue;
+          }
+          buf.clear();
+          types::append_text(res.columns[0], r, buf);
+          items.emplace_back(buf);
+        }
+      }
+      Value v = Value::text(types::format_array_text(items), e.type);
+      for (size_t i = 0; i < n; ++i) out.set_value(out_row_begin + i, v);
+      return Status::ok_status();
+    }
     case sql::BoundSubqueryKind::kExists: {
       for (size_t i = 0; i < n; ++i) {
         bool r = res.rows > 0;
@@ -347,6 +367,43 @@ Status eval_subquery(ExecContext& ctx, const BoundExpr& e, const Batch& in, Vect
     ctx.outer_rows.pop_back();
     STRATA_RETURN_IF_ERROR(s);
     STRATA_RETURN_IF_ERROR(subquery_rows(ctx, e, in, *res, e.children.empty() ? nullptr : &tested, out, r, 1));
+  }
+  return Status::ok_status();
+}
+
+// x op ANY/ALL (array), row by row: each row's array is read into a vector of the
+// element type and folded as the subquery form folds its set.
+Status eval_array_compare(ExecContext& ctx, const BoundExpr& e, const Batch& in, Vector& out) {
+  const size_t n = in.rows;
+  Vector left(e.children[0]->type), arrays(e.children[1]->type);
+  STRATA_RETURN_IF_ERROR(eval(ctx, *e.children[0], in, left));
+  STRATA_RETURN_IF_ERROR(eval(ctx, *e.children[1], in, arrays));
+  out = Vector(Type::boolean(), n);
+  const Type element = e.children[1]->type.element();
+  const bool all = e.subquery_kind == sql::BoundSubqueryKind::kAll;
+  std::vector<int8_t> acc;
+  for (size_t i = 0; i < n; ++i) {
+    if (arrays.is_null(i)) {
+      out.set_null(i);
+      continue;
+    }
+    STRATA_ASSIGN_OR_RETURN(types::ArrayElements items, types::parse_array_text(arrays.data<std::string_view>()[i]));
+    Vector set(element, items.size());
+    for (size_t j = 0; j < items.size(); ++j) {
+      if (!items[j]) {
+        set.set_null(j);
+        continue;
+      }
+      STRATA_ASSIGN_OR_RETURN(Value v, types::parse_value(*items[j], element));
+      set.set_value(j, v);
+    }
+    Vector one(left.type());
+    one.append_rows(left, i, 1);
+    STRATA_RETURN_IF_ERROR(fold_comparisons(ctx, *e.function, one, set, all, acc));
+    if (acc[0] < 0)
+      out.set_null(i);
+    else
+      out.data<uint8_t>()[i] = static_cast<uint8_t>(acc[0]);
   }
   return Status::ok_status();
 }
@@ -494,8 +551,9 @@ Status eval(ExecContext& ctx, const BoundExpr& e, const Batch& in, Vector& out) 
       }
       return Status::ok_status();
     }
-    case BoundExprKind::kSubquery:
-      return eval_subquery(ctx, e, in, out);
+    case BoundExprKind::kSubquery: return eval_subquery(ctx, e, in, out);
+    case BoundExprKind::kArrayCompare:
+      return eval_array_compare(ctx, e, in, out);
   }
   return Status::sql("XX000", "unknown expression kind");
 }

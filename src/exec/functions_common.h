@@ -145,6 +145,7 @@ void register_math_functions(FunctionRegistry& r);
 void register_datetime_functions(FunctionRegistry& r);
 void register_jsonb_functions(FunctionRegistry& r);
 void register_system_functions(FunctionRegistry& r);
+void register_array_functions(FunctionRegistry& r);
 void register_aggregate_functions(FunctionRegistry& r);
 void register_numeric_format_functions(FunctionRegistry& r);
 void register_cast_functions(FunctionRegistry& r);

@@ -2,11 +2,15 @@
 // version(), current_database(), current_schema(), current_user, session_user,
 // pg_backend_pid(), the has_*_privilege family (always true: Strata authorises
 // elsewhere), pg_get_userbyid, format_type, pg_*_is_visible, pg_encoding_to_char,
-// pg_get_expr, pg_typeof, num_nulls/num_nonnulls, and obj_description /
-// col_description / shobj_description, which return NULL (no comments are stored).
+// pg_get_expr, pg_typeof, num_nulls/num_nonnulls, and the catalog functions psql's
+// \d family calls, answered from the statement's catalog snapshot
+// (FunctionContext::catalog): obj_description / col_description (COMMENT ON),
+// pg_get_indexdef, pg_get_constraintdef, pg_get_viewdef, regclass / regnamespace
+// output, and the size functions (0: sizes are not tracked per relation yet).
 #include <fmt/format.h>
 
 #include "exec/functions_common.h"
+#include "sql/system_tables.h"
 
 namespace strata::exec::fn {
 
@@ -84,6 +88,110 @@ std::string format_type(int64_t oid, bool has_typmod, int64_t typmod) {
   return t.name();
 }
 
+// A text function of (oid[, int][, ...]) answered from the catalog snapshot; NULL
+// for an unknown object (as PostgreSQL's catalog functions).
+using CatalogLookup = std::function<std::optional<std::string>(const catalog::CatalogSnapshot& c, int64_t oid,
+                                                               const Args& a, size_t row)>;
+
+void add_catalog_text(FunctionRegistry& r, const char* name, std::vector<Type> args, CatalogLookup lookup) {
+  ScalarFunction f;
+  f.name = name;
+  f.args = std::move(args);
+  f.return_type = Type::text();
+  f.kernel = [lookup](const FunctionContext& ctx, const Args& a, size_t n, Vector& out) {
+    const int64_t* oid = a[0]->data<int64_t>();
+    for (size_t i = 0; i < n; ++i) {
+      std::optional<std::string> s;
+      if (ctx.catalog != nullptr && !row_has_null(a, i)) s = lookup(*ctx.catalog, oid[i], a, i);
+      if (!s) {
+        out.set_null(i);
+        continue;
+      }
+      out.nulls()[i] = 0;
+      out.data<SV>()[i] = out.add_string(*s);
+    }
+    return Status::ok_status();
+  };
+  r.add_scalar(std::move(f));
+}
+
+// pg_size_pretty(bigint): PostgreSQL's rounding (half up) and units.
+std::string size_pretty(int64_t size) {
+  static const char* kUnits[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+  int64_t limit = 10 * 1024;
+  int64_t limit2 = limit * 2 - 1;
+  if (std::abs(size) < limit) return fmt::format("{} {}", size, kUnits[0]);
+  size_t unit = 1;
+  int64_t v = size / 512;  // half-units
+  while (unit + 1 < std::size(kUnits) && std::abs(v) >= limit2) {
+    v /= 1024;
+    ++unit;
+  }
+  return fmt::format("{} {}", (v + (v < 0 ? -1 : 1)) / 2, kUnits[unit]);
+}
+
+void register_catalog_functions(FunctionRegistry& r) {
+  const Type t = Type::text(), i4 = Type::integer(), i8 = Type::bigint(), b = Type::boolean(), any = Type::unknown();
+  auto description = [](const catalog::CatalogSnapshot& c, int64_t oid, const Args& a, size_t i) {
+    return sql::object_description(c, oid, 0);
+  };
+  add_catalog_text(r, "obj_description", {i8}, description);
+  add_catalog_text(r, "obj_description", {i8, t},
+                   [](const catalog::CatalogSnapshot& c, int64_t oid, const Args& a, size_t i) {
+                     return a[1]->data<SV>()[i] == "pg_class" ? sql::object_description(c, oid, 0) : std::nullopt;
+                   });
+  add_catalog_text(r, "col_description", {i8, i4},
+                   [](const catalog::CatalogSnapshot& c, int64_t oid, const Args& a, size_t i) {
+                     return sql::object_description(c, oid, a[1]->data<int32_t>()[i]);
+                   });
+  auto indexdef = [](const catalog::CatalogSnapshot& c, int64_t oid, const Args& a, size_t i) {
+    return sql::index_definition(c, oid, a.size() > 1 ? a[1]->data<int32_t>()[i] : 0);
+  };
+  add_catalog_text(r, "pg_get_indexdef", {i8}, indexdef);
+  add_catalog_text(r, "pg_get_indexdef", {i8, i4, b}, indexdef);
+  auto constraintdef = [](const catalog::CatalogSnapshot& c, int64_t oid, const Args&, size_t) {
+    return sql::constraint_definition(c, oid);
+  };
+  add_catalog_text(r, "pg_get_constraintdef", {i8}, constraintdef);
+  add_catalog_text(r, "pg_get_constraintdef", {i8, b}, constraintdef);
+  auto viewdef = [](const catalog::CatalogSnapshot& c, int64_t oid, const Args&, size_t) {
+    return sql::view_definition(c, oid);
+  };
+  add_catalog_text(r, "pg_get_viewdef", {i8}, viewdef);
+  add_catalog_text(r, "pg_get_viewdef", {i8, b}, viewdef);
+  // regclass / regnamespace output (the binder maps oid::regclass here); an OID
+  // that names nothing prints as the number, as in PostgreSQL.
+  add_catalog_text(r, "regclass", {i8}, [](const catalog::CatalogSnapshot& c, int64_t oid, const Args&, size_t) {
+    return std::optional<std::string>(sql::relation_name(c, oid).value_or(std::to_string(oid)));
+  });
+  add_catalog_text(r, "regnamespace", {i8}, [](const catalog::CatalogSnapshot& c, int64_t oid, const Args&, size_t) {
+    return std::optional<std::string>(sql::namespace_name(c, oid).value_or(std::to_string(oid)));
+  });
+  for (const char* name : {"pg_get_statisticsobjdef_columns", "pg_get_ruledef", "pg_get_triggerdef",
+                           "pg_get_partkeydef", "pg_get_function_result", "pg_get_function_arguments",
+                           "pg_get_function_identity_arguments", "pg_tablespace_location"}) {
+    add_null_text(r, name, {i8});
+    add_null_text(r, name, {i8, b});
+  }
+  add_const_bool(r, "pg_relation_is_publishable", {i8}, false);
+  add_const_bool(r, "pg_has_role", {any, any}, true);
+  add_const_bool(r, "pg_has_role", {any, any, any}, true);
+  for (const char* name :
+       {"pg_table_size", "pg_relation_size", "pg_total_relation_size", "pg_indexes_size", "pg_database_size"}) {
+    add_fn(r, name, {any}, i8, [](const FunctionContext&, const Args&, size_t n, Vector& out) {
+      for (size_t i = 0; i < n; ++i) out.data<int64_t>()[i] = 0;
+      return Status::ok_status();
+    });
+  }
+  add_fn(r, "pg_size_pretty", {i8}, t, [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
+    for (size_t i = 0; i < n; ++i) {
+      if (a[0]->is_null(i)) continue;
+      out.data<SV>()[i] = out.add_string(size_pretty(a[0]->data<int64_t>()[i]));
+    }
+    return Status::ok_status();
+  });
+}
+
 }  // namespace
 
 void register_system_functions(FunctionRegistry& r) {
@@ -118,9 +226,26 @@ void register_system_functions(FunctionRegistry& r) {
     add_const_bool(r, name, {any, any, any}, true);
   }
   add_const_bool(r, "has_column_privilege", {any, any, any, any}, true);
+  {
+    // pg_table_is_visible: the search path is public then pg_catalog; other schemas'
+    // relations need qualifying (psql's \d lists only visible ones).
+    ScalarFunction f;
+    f.name = "pg_table_is_visible";
+    f.args = {i8};
+    f.return_type = Type::boolean();
+    f.kernel = [](const FunctionContext& ctx, const Args& a, size_t n, Vector& out) {
+      for (size_t i = 0; i < n; ++i) {
+        std::optional<std::string> schema;
+        if (ctx.catalog != nullptr) schema = sql::relation_schema(*ctx.catalog, a[0]->data<int64_t>()[i]);
+        out.data<uint8_t>()[i] = !schema || *schema == "public" || *schema == "pg_catalog" ? 1 : 0;
+      }
+      return Status::ok_status();
+    };
+    r.add_scalar(std::move(f));
+  }
   for (const char* name :
-       {"pg_table_is_visible", "pg_type_is_visible", "pg_function_is_visible", "pg_operator_is_visible",
-        "pg_opclass_is_visible", "pg_collation_is_visible", "pg_conversion_is_visible", "pg_ts_config_is_visible"}) {
+       {"pg_type_is_visible", "pg_function_is_visible", "pg_operator_is_visible", "pg_opclass_is_visible",
+        "pg_collation_is_visible", "pg_conversion_is_visible", "pg_ts_config_is_visible"}) {
     add_const_bool(r, name, {i8}, true);
   }
   add_const_text(r, "pg_encoding_to_char", {i4}, [](const FunctionContext&) { return std::string("UTF8"); });
@@ -137,9 +262,7 @@ void register_system_functions(FunctionRegistry& r) {
       return Status::ok_status();
     });
   }
-  add_null_text(r, "obj_description", {i8});
-  add_null_text(r, "obj_description", {i8, t});
-  add_null_text(r, "col_description", {i8, i4});
+  register_catalog_functions(r);
   add_null_text(r, "shobj_description", {i8, t});
   {
     // format_type is not strict in PostgreSQL: a NULL typmod means "no modifier".

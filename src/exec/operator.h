@@ -60,7 +60,8 @@ struct ExecContext;
 using SubqueryRunner = std::function<Status(ExecContext& ctx, const sql::LogicalPlan& plan, types::Batch* out)>;
 
 struct ExecContext {
-  sql::FunctionContext functions;
+  sql::FunctionContext functions;  // functions.catalog points into `catalog`
+  std::shared_ptr<const catalog::CatalogSnapshot> catalog;
   const std::vector<types::Value>* params = nullptr;  // $1..$n, already of their bound types
   // Rows of enclosing queries for correlated subqueries: back() is the innermost.
   std::vector<std::vector<types::Value>> outer_rows;

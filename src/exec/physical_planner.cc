@@ -14,6 +14,7 @@
 #include "exec/limit.h"
 #include "exec/set_operation.h"
 #include "exec/sort.h"
+#include "exec/table_function.h"
 #include "exec/union_all.h"
 #include "exec/window.h"
 #include "sql/subquery_rewrite.h"
@@ -461,6 +462,8 @@ Result<OperatorPtr> PhysicalPlanner::plan(const LogicalPlan& p) {
       }
       return OperatorPtr(std::make_unique<ValuesScan>(p.types, std::move(rows)));
     }
+    case LogicalKind::kTableFunction:
+      return make_table_function_scan(p);
     case LogicalKind::kFilter: {
       const LogicalPlan& child = *p.children[0];
       if (child.kind == LogicalKind::kJoin &&

@@ -111,7 +111,8 @@ void for_each_hash(const Vector& v, size_t rows, F&& f) {
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kBytea:
-    case TypeId::kJsonb: {
+    case TypeId::kJsonb:
+    case TypeId::kArray: {
       const std::string_view* d = v.data<std::string_view>();
       run([&](size_t i) { return hash_bytes(d[i]); });
       return;

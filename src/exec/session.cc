@@ -85,6 +85,8 @@ ExecContext Session::make_context(const std::vector<Value>& params, MemoryBudget
   ctx.functions.transaction_timestamp_micros = statement_micros_;
   ctx.functions.random_seed = static_cast<uint64_t>(statement_micros_) ^ static_cast<uint64_t>(process_id_);
   ctx.functions.backend_pid = process_id_;
+  ctx.catalog = engine_->catalog().snapshot();
+  ctx.functions.catalog = ctx.catalog.get();
   ctx.params = &params;
   ctx.memory = budget;
   ctx.cancel = &cancel_;

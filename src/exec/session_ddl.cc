@@ -92,6 +92,7 @@ Result<StatementResult> Session::run_ddl(const sql::Statement& stmt, std::string
         catalog::ColumnDef cd;
         cd.name = col.name;
         STRATA_ASSIGN_OR_RETURN(cd.type, sql::Binder::resolve_type(col.type));
+        if (cd.type.is_array()) return error_at("0A000", "array columns are not supported", col.type.location);
         for (const auto& con : col.constraints) {
           switch (con.constraint_kind) {
             case sql::ConstraintKind::kNotNull: cd.not_null = true; break;
@@ -510,6 +511,7 @@ Result<StatementResult> Session::run_ddl(const sql::Statement& stmt, std::string
             catalog::ColumnDef cd;
             cd.name = col.name;
             STRATA_ASSIGN_OR_RETURN(cd.type, sql::Binder::resolve_type(col.type));
+            if (cd.type.is_array()) return Status::sql("0A000", "array columns are not supported");
             for (const auto& con : col.constraints) {
               if (con.constraint_kind == sql::ConstraintKind::kDefault) cd.default_sql = con.expr_text;
               if (con.constraint_kind == sql::ConstraintKind::kNotNull) cd.not_null = true;

@@ -3,8 +3,10 @@
 #include <cstring>
 #include <limits>
 
+#include "base/assert.h"
 #include "base/bytes.h"
 #include "pgwire/sqlstate.h"
+#include "types/array.h"
 #include "types/cast.h"
 #include "types/datetime.h"
 #include "types/decimal.h"
@@ -128,6 +130,46 @@ Result<Decimal> decode_numeric(std::span<const uint8_t> bytes) {
   return d;
 }
 
+namespace {
+
+// PostgreSQL's binary array: ndim, has-nulls flag, element type OID, then per
+// dimension its length and lower bound (1), then each element as a 4-byte length
+// (-1 for NULL) and its binary form. A stored array is always well-formed text.
+void append_binary_array(const Type& type, std::string_view text, std::vector<uint8_t>& out) {
+  Result<types::ArrayElements> items = types::parse_array_text(text);
+  STRATA_ASSERT(items.ok(), "stored arrays are well-formed");
+  const Type element = type.element();
+  types::Vector values(element, items->size());
+  bool has_nulls = false;
+  for (size_t i = 0; i < items->size(); ++i) {
+    const auto& item = (*items)[i];
+    Result<Value> v = item ? types::parse_value(*item, element) : Result<Value>(Value::null(element));
+    STRATA_ASSERT(v.ok(), "stored array elements are well-formed");
+    has_nulls |= v->is_null();
+    values.set_value(i, *v);
+  }
+  ByteWriter w(&out);
+  w.i32(items->empty() ? 0 : 1);
+  w.i32(has_nulls ? 1 : 0);
+  w.u32(element.pg_oid());
+  if (items->empty()) return;
+  w.i32(static_cast<int32_t>(items->size()));
+  w.i32(1);
+  for (size_t i = 0; i < items->size(); ++i) {
+    if (values.is_null(i)) {
+      ByteWriter(&out).i32(-1);
+      continue;
+    }
+    size_t at = out.size();
+    ByteWriter(&out).i32(0);
+    append_binary_value(values, i, out);
+    int32_t len = static_cast<int32_t>(out.size() - at - 4);
+    for (int k = 0; k < 4; ++k) out[at + k] = static_cast<uint8_t>(static_cast<uint32_t>(len) >> (24 - 8 * k));
+  }
+}
+
+}  // namespace
+
 void append_binary_value(const types::Vector& v, size_t row, std::vector<uint8_t>& out) {
   ByteWriter w(&out);
   const uint8_t* p = v.raw_data() + row * v.type().physical_size();
@@ -152,6 +194,9 @@ void append_binary_value(const types::Vector& v, size_t row, std::vector<uint8_t
     case TypeId::kJsonb:
       w.u8(1);
       w.string(load<std::string_view>(p));
+      return;
+    case TypeId::kArray:
+      append_binary_array(v.type(), load<std::string_view>(p), out);
       return;
     case TypeId::kDate: w.i32(static_cast<int32_t>(int64_t{load<int32_t>(p)} - types::kPgEpochDays)); return;
     case TypeId::kTime: w.i64(load<int64_t>(p)); return;
@@ -217,6 +262,8 @@ Result<Value> decode_binary_value(std::span<const uint8_t> bytes, const Type& ty
       // The binary form of character types is the text itself (modifiers applied).
       return types::parse_value(as_text(), type);
     case TypeId::kBytea: return Value::bytea(std::string(as_text()));
+    case TypeId::kArray:
+      return bad_binary(type, "binary array parameters are not supported; send them as text");
     case TypeId::kJsonb: {
       if (bytes.empty() || bytes[0] != 1) return bad_binary(type, "unsupported jsonb version");
       return types::parse_value(as_text().substr(1), type);

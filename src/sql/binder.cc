@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "sql/parser.h"
@@ -182,8 +183,11 @@ std::string BoundExpr::to_string() const {
       }
       return s + ")";
     }
+    case BoundExprKind::kArrayCompare:
+      return "(" + children[0]->to_string() + " " + (function ? function->name : "?") +
+             (subquery_kind == BoundSubqueryKind::kAll ? " ALL(" : " ANY(") + children[1]->to_string() + "))";
     case BoundExprKind::kSubquery: {
-      static const char* kNames[] = {"SubPlan", "EXISTS", "IN", "ANY", "ALL"};
+      static const char* kNames[] = {"SubPlan", "EXISTS", "IN", "ANY", "ALL", "ARRAY"};
       return fmt::format("({}{} subquery{})", negated ? "NOT " : "", kNames[static_cast<int>(subquery_kind)],
                          correlated ? ", correlated" : "");
     }
@@ -217,6 +221,9 @@ std::string LogicalPlan::to_string(int indent) const {
     case LogicalKind::kInsert: s += "Insert " + table->name; break;
     case LogicalKind::kUpdate: s += "Update " + table->name; break;
     case LogicalKind::kDelete: s += "Delete " + table->name; break;
+    case LogicalKind::kTableFunction:
+      s += "TableFunction " + table_function + "(" + exprs_text(exprs) + ")";
+      break;
   }
   s += "\n";
   for (const auto& c : children) s += c->to_string(indent + 1);
@@ -589,11 +596,52 @@ struct Binder::Impl {
       case NodeKind::kCase: return bind_case(e.as<CaseExpr>(), mode);
       case NodeKind::kCast: {
         const auto& c = e.as<Cast>();
+        if (c.type.array_dims == 0 && is_reg_type(c.type.name)) return bind_reg_cast(c, mode);
         STRATA_ASSIGN_OR_RETURN(Type t, at_result(Binder::resolve_type(c.type), c.type.location));
         STRATA_ASSIGN_OR_RETURN(BoundExprPtr a, bind_expr(*c.arg, mode));
         return coerce(std::move(a), t, e.location);
       }
       case NodeKind::kCollate: return bind_expr(*e.as<CollateExpr>().arg, mode);
+      case NodeKind::kArrayCompare:
+        return bind_array_compare(e.as<ArrayCompare>(), mode);
+      case NodeKind::kArrayExpr: {
+        const auto& a = e.as<ArrayExpr>();
+        std::vector<BoundExprPtr> items;
+        for (const auto& x : a.elements) {
+          STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, bind_expr(*x, mode));
+          items.push_back(std::move(b));
+        }
+        if (items.empty()) {
+          return error_at("42P18", "cannot determine type of empty array", e.location);
+        }
+        std::vector<BoundExprPtr*> ptrs;
+        for (auto& i : items) ptrs.push_back(&i);
+        STRATA_ASSIGN_OR_RETURN(Type t, common_type(ptrs, "ARRAY", e.location));
+        if (t.is_array()) return error_at("0A000", "multidimensional arrays are not supported", e.location);
+        for (auto& i : items) {
+          STRATA_ASSIGN_OR_RETURN(i, coerce(std::move(i), t, e.location));
+        }
+        return call("array[]", std::move(items), e.location);
+      }
+      case NodeKind::kSubscript: {
+        const auto& s = e.as<Subscript>();
+        if (s.is_slice) return error_at("0A000", "array slices are not supported", e.location);
+        STRATA_ASSIGN_OR_RETURN(BoundExprPtr arr, bind_expr(*s.arg, mode));
+        if (!arr->type.is_array()) {
+          return error_at(
+              "42804",
+              fmt::format("cannot subscript type {} because it does not support subscripting", arr->type.name()),
+              e.location);
+        }
+        Type element = arr->type.element();
+        STRATA_ASSIGN_OR_RETURN(BoundExprPtr index, bind_expr(*s.index, mode));
+        STRATA_ASSIGN_OR_RETURN(index, coerce(std::move(index), Type::bigint(), e.location));
+        std::vector<BoundExprPtr> args;
+        args.push_back(std::move(arr));
+        args.push_back(std::move(index));
+        STRATA_ASSIGN_OR_RETURN(BoundExprPtr item, call("[]", std::move(args), e.location));
+        return coerce(std::move(item), element, e.location);
+      }
       case NodeKind::kFuncCall: return bind_function(e.as<FuncCall>(), mode);
       case NodeKind::kSqlValueFunction: {
         const auto& f = e.as<SqlValueFunction>();
@@ -689,10 +737,153 @@ struct Binder::Impl {
     if (r->kind == BoundExprKind::kParameter && r->type.id() == TypeId::kUnknown && l->type.id() != TypeId::kUnknown) {
       STRATA_ASSIGN_OR_RETURN(r, coerce(std::move(r), l->type, b.location));
     }
+    if (l->type.is_array() || r->type.is_array()) return bind_array_operator(b, std::move(l), std::move(r));
     std::vector<BoundExprPtr> args;
     args.push_back(std::move(l));
     args.push_back(std::move(r));
     return call(b.op, std::move(args), b.location);
+  }
+
+  // Operators with an array operand: || (concatenation, appending or prepending an
+  // element), and = / <> (arrays are stored in their normalised text form, so
+  // equality is equality of the texts).
+  Result<BoundExprPtr> bind_array_operator(const BinaryOp& b, BoundExprPtr l, BoundExprPtr r) {
+    const Type array_type = l->type.is_array() ? l->type : r->type;
+    std::vector<BoundExprPtr> args;
+    if (b.op == "||") {
+      std::string fn = "array_cat";
+      if (!l->type.is_array() || !r->type.is_array()) {
+        BoundExprPtr& elem = l->type.is_array() ? r : l;
+        if (elem->type.id() == TypeId::kUnknown && elem->kind == BoundExprKind::kConstant && !elem->value.is_null()) {
+          STRATA_ASSIGN_OR_RETURN(elem, coerce(std::move(elem), array_type, b.location));  // '{...}' literal
+        } else {
+          STRATA_ASSIGN_OR_RETURN(elem, coerce(std::move(elem), array_type.element(), b.location));
+          fn = l->type.is_array() ? "array_append" : "array_prepend";
+        }
+      }
+      if (fn == "array_cat" && !(l->type == r->type)) {
+        STRATA_ASSIGN_OR_RETURN(r, coerce(std::move(r), l->type, b.location));
+      }
+      args.push_back(std::move(l));
+      args.push_back(std::move(r));
+      return call(fn, std::move(args), b.location);
+    }
+    if (b.op == "=" || b.op == "<>" || b.op == "!=") {
+      STRATA_ASSIGN_OR_RETURN(l, coerce(std::move(l), array_type, b.location));
+      STRATA_ASSIGN_OR_RETURN(r, coerce(std::move(r), array_type, b.location));
+      // Same physical form as text: compare the normalised texts without a cast.
+      l->type = Type::text();
+      r->type = Type::text();
+      args.push_back(std::move(l));
+      args.push_back(std::move(r));
+      return call(b.op == "=" ? "=" : "<>", std::move(args), b.location);
+    }
+    return error_at("42883", fmt::format("operator does not exist: {} {} {}", l->type.name(), b.op, r->type.name()),
+                    b.location);
+  }
+
+  // x op ANY (array) / x op ALL (array).
+  Result<BoundExprPtr> bind_array_compare(const ArrayCompare& a, const ExprMode& mode) {
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr left, bind_expr(*a.left, mode));
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr arr, bind_expr(*a.array, mode));
+    if (!arr->type.is_array()) {
+      if (arr->type.id() != TypeId::kUnknown) {
+        return error_at("42809", fmt::format("op ANY/ALL (array) requires array on right side"), a.location);
+      }
+      // '{...}' literal: an array of the left side's type.
+      STRATA_ASSIGN_OR_RETURN(left, resolve_unknown(std::move(left), a.location));
+      STRATA_ASSIGN_OR_RETURN(arr, coerce(std::move(arr), Type::array(left->type.id()), a.location));
+    }
+    Type element = arr->type.element();
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(left));
+    args.push_back(make_constant(Value::null(element)));
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr cmp, call(a.op, std::move(args), a.location));
+    if (cmp->type.id() != TypeId::kBoolean) {
+      return error_at("42809", "op ANY/ALL (array) requires operator to yield boolean", a.location);
+    }
+    auto out = std::make_unique<BoundExpr>();
+    out->kind = BoundExprKind::kArrayCompare;
+    out->type = Type::boolean();
+    out->function = cmp->function;
+    out->subquery_kind = a.all ? BoundSubqueryKind::kAll : BoundSubqueryKind::kAny;
+    out->children.push_back(std::move(cmp->children[0]));
+    Type want = Type::array(cmp->children[1]->type.id());
+    STRATA_ASSIGN_OR_RETURN(arr, coerce(std::move(arr), want, a.location));
+    out->children.push_back(std::move(arr));
+    return BoundExprPtr(std::move(out));
+  }
+
+  static bool is_reg_type(std::string_view name) {
+    return name == "regclass" || name == "regtype" || name == "regnamespace" || name == "regrole" ||
+           name == "regproc" || name == "regprocedure";
+  }
+
+  // Casts to the OID alias types. A string constant is looked up now and becomes the
+  // object's OID (42P01/42704 when there is none); any other value is an OID and
+  // becomes the object's name (PostgreSQL's output form of these types).
+  Result<BoundExprPtr> bind_reg_cast(const Cast& c, const ExprMode& mode) {
+    const std::string& type = c.type.name;
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr a, bind_expr(*c.arg, mode));
+    if (a->kind == BoundExprKind::kConstant && !a->value.is_null() &&
+        (a->type.id() == TypeId::kUnknown || a->type.is_character())) {
+      const std::string& text = a->value.as_string();
+      int64_t number = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+      if (!text.empty() && ec == std::errc() && end == text.data() + text.size() && number >= 0) {
+        return make_constant(Value::bigint(number));
+      }
+      Result<int64_t> oid = lookup_reg_oid(type, text);
+      if (!oid.ok()) return at(oid.status(), c.location);
+      return make_constant(Value::bigint(*oid));
+    }
+    STRATA_ASSIGN_OR_RETURN(a, coerce(std::move(a), Type::bigint(), c.location));
+    std::vector<BoundExprPtr> args;
+    args.push_back(std::move(a));
+    if (type == "regtype") {
+      args.push_back(make_constant(Value::null(Type::integer())));
+      return call("format_type", std::move(args), c.location);
+    }
+    if (type == "regrole") return call("pg_get_userbyid", std::move(args), c.location);
+    if (type == "regclass" || type == "regnamespace") return call(type, std::move(args), c.location);
+    return coerce(std::move(args[0]), Type::text(), c.location);
+  }
+
+  Result<int64_t> lookup_reg_oid(const std::string& type, const std::string& text) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (size_t i = 0; i <= text.size(); ++i) {
+      if (i == text.size() || text[i] == '.') {
+        std::string p = text.substr(start, i - start);
+        if (p.size() >= 2 && p.front() == '"' && p.back() == '"')
+          p = p.substr(1, p.size() - 2);
+        else
+          p = lower(p);
+        parts.push_back(p);
+        start = i + 1;
+      }
+    }
+    if (type == "regclass") {
+      std::optional<int64_t> oid =
+          relation_oid(*catalog, parts.size() >= 2 ? parts[parts.size() - 2] : "", parts.back());
+      if (!oid) return Status::sql("42P01", fmt::format("relation \"{}\" does not exist", text));
+      return *oid;
+    }
+    if (type == "regnamespace") {
+      std::optional<int64_t> oid = namespace_oid(*catalog, parts.back());
+      if (!oid) return Status::sql("3F000", fmt::format("schema \"{}\" does not exist", text));
+      return *oid;
+    }
+    if (type == "regtype") {
+      Result<Type> t = types::type_from_name(text, nullptr, 0);
+      if (!t.ok()) return t.status();
+      return static_cast<int64_t>(t->pg_oid());
+    }
+    if (type == "regrole") {
+      if (parts.back() != "strata") return Status::sql("42704", fmt::format("role \"{}\" does not exist", text));
+      return 10;
+    }
+    return Status::sql("42883", fmt::format("function \"{}\" does not exist", text));
   }
 
   Result<BoundExprPtr> bind_case(const CaseExpr& c, const ExprMode& mode) {
@@ -738,7 +929,6 @@ struct Binder::Impl {
   }
 
   Result<BoundExprPtr> bind_subquery(const SubqueryExpr& s, const ExprMode& mode) {
-    if (s.subquery_kind == SubqueryKind::kArray) return error_at("0A000", "ARRAY(subquery) is not supported", s.location);
     Scope inner_outer;
     // The subquery sees this query's columns: the scope expressions are bound over.
     const Scope* outer_scope = mode.agg != nullptr ? mode.agg->from : mode.scope;
@@ -795,7 +985,14 @@ struct Binder::Impl {
         }
         break;
       }
-      case SubqueryKind::kArray: break;
+      case SubqueryKind::kArray: {
+        if (width != 1) return error_at("42601", "subquery must return only one column", s.location);
+        Type t = (*plan)->types[0].id() == TypeId::kUnknown ? Type::text() : (*plan)->types[0];
+        if (t.is_array()) return error_at("0A000", "multidimensional arrays are not supported", s.location);
+        out->subquery_kind = BoundSubqueryKind::kArray;
+        out->type = Type::array(t.id());
+        break;
+      }
     }
     return BoundExprPtr(std::move(out));
   }
@@ -1212,9 +1409,74 @@ struct Binder::Impl {
       }
       case NodeKind::kJoin: return bind_join(ref.as<JoinRef>(), outer);
       case NodeKind::kFunctionRef:
-        return error_at("0A000", "functions in FROM are not supported yet", ref.location);
+        return bind_function_ref(ref.as<FunctionRef>(), outer);
       default: return error_at("0A000", "unsupported FROM item", ref.location);
     }
+  }
+
+  // generate_series(start, stop[, step]) and unnest(array) in FROM. The arguments
+  // may read enclosing queries' columns (LATERAL use in a subquery).
+  Result<FromResult> bind_function_ref(const FunctionRef& f, const Scope* outer) {
+    const FuncCall& call_ast = *f.call;
+    std::string name = lower(call_ast.name.name());
+    if ((call_ast.name.parts.size() > 1 && call_ast.name.parts[0] != "pg_catalog") || f.with_ordinality ||
+        (name != "generate_series" && name != "unnest")) {
+      return error_at("0A000", fmt::format("function {} in FROM is not supported", call_ast.name.to_string()),
+                      f.location);
+    }
+    Scope empty;
+    empty.outer = outer;
+    ExprMode mode;
+    mode.scope = &empty;
+    mode.clause = "FROM";
+    auto plan = std::make_shared<LogicalPlan>();
+    plan->kind = LogicalKind::kTableFunction;
+    plan->table_function = name;
+    for (const auto& a : call_ast.args) {
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr b, bind_expr(*a, mode));
+      plan->exprs.push_back(std::move(b));
+    }
+    Type out_type;
+    if (name == "unnest") {
+      if (plan->exprs.size() != 1) return error_at("0A000", "unnest takes one array", f.location);
+      BoundExprPtr& a = plan->exprs[0];
+      if (!a->type.is_array()) {
+        if (a->type.id() != TypeId::kUnknown) {
+          return error_at("42883", fmt::format("function unnest({}) does not exist", a->type.name()), f.location);
+        }
+        STRATA_ASSIGN_OR_RETURN(a, coerce(std::move(a), Type::array(TypeId::kText), f.location));
+      }
+      out_type = a->type.element();
+    } else {
+      if (plan->exprs.size() != 2 && plan->exprs.size() != 3) {
+        return error_at("42883", "function generate_series needs 2 or 3 arguments", f.location);
+      }
+      std::vector<BoundExprPtr*> ptrs;
+      for (auto& a : plan->exprs) ptrs.push_back(&a);
+      STRATA_ASSIGN_OR_RETURN(out_type, common_type(ptrs, "generate_series", f.location));
+      if (!out_type.is_integer()) {
+        if (out_type.id() != TypeId::kUnknown && !out_type.is_character()) {
+          return error_at("0A000", fmt::format("generate_series over {} is not supported", out_type.name()),
+                          f.location);
+        }
+        out_type = Type::integer();
+      }
+      if (out_type.id() == TypeId::kSmallInt) out_type = Type::integer();
+      for (auto& a : plan->exprs) {
+        STRATA_ASSIGN_OR_RETURN(a, coerce(std::move(a), out_type, f.location));
+      }
+    }
+    // A one-column function's column takes the table alias's name (PostgreSQL's rule).
+    std::string column = !f.alias.columns.empty() ? f.alias.columns[0] : !f.alias.name.empty() ? f.alias.name : name;
+    if (f.alias.columns.size() > 1) {
+      return error_at("42601", fmt::format("too many column aliases specified for function {}", name), f.location);
+    }
+    plan->types = {out_type};
+    plan->names = {column};
+    FromResult r;
+    r.plan = plan;
+    r.scope.columns.push_back({f.alias.name.empty() ? name : f.alias.name, column, out_type});
+    return r;
   }
 
   Result<FromResult> bind_join(const JoinRef& j, const Scope* outer) {
@@ -2321,11 +2583,12 @@ std::vector<types::Type> Binder::param_types() const {
 }
 
 Result<types::Type> Binder::resolve_type(const TypeName& name) {
-  if (name.array_dims > 0) return error_at("0A000", "array types are not supported", name.location);
+  if (name.array_dims > 1) return error_at("0A000", "multidimensional arrays are not supported", name.location);
   std::vector<int32_t> mods;
   for (int64_t m : name.modifiers) mods.push_back(static_cast<int32_t>(m));
   Result<Type> t = types::type_from_name(name.name, mods.data(), mods.size());
   if (!t.ok()) return at(t.status(), name.location);
+  if (name.array_dims == 1) return Type::array(t->id());
   return t;
 }
 

@@ -113,6 +113,7 @@ class Pruner {
       case LogicalKind::kGet:
         return prune_get(p, need);
       case LogicalKind::kValues:
+      case LogicalKind::kTableFunction:
         return identity(width);
       case LogicalKind::kFilter:
       case LogicalKind::kSort:

@@ -19,6 +19,7 @@ enum class Category : char {
   kString = 'S',
   kDateTime = 'D',
   kTimespan = 'T',
+  kArray = 'A',
   kUser = 'U',  // bytea, jsonb: each in a category of its own for matching purposes
 };
 
@@ -49,6 +50,8 @@ Category category_of(TypeId id) {
     case TypeId::kBytea:
     case TypeId::kJsonb:
       return Category::kUser;
+    case TypeId::kArray:
+      return Category::kArray;
   }
   return Category::kUser;
 }

@@ -21,6 +21,10 @@
 #include "types/type.h"
 #include "types/vector.h"
 
+namespace strata::catalog {
+struct CatalogSnapshot;
+}
+
 namespace strata::sql {
 
 // What a kernel may know about the statement running it.
@@ -31,6 +35,9 @@ struct FunctionContext {
   std::string_view current_user = "strata";
   std::string_view current_database = "strata";
   int32_t backend_pid = 0;                   // pg_backend_pid(): the session's id
+  // The statement's catalog snapshot, for the catalog functions (obj_description,
+  // pg_get_indexdef, regclass output, ...); null outside a session.
+  const catalog::CatalogSnapshot* catalog = nullptr;
 };
 
 // Computes rows [0, rows) of `out` from the argument vectors (each `rows` long).

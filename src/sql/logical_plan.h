@@ -24,27 +24,30 @@ namespace strata::sql {
 struct LogicalPlan;
 
 enum class BoundExprKind : uint8_t {
-  kColumnRef,   // column: input position
-  kOuterRef,    // column, depth: a column of an enclosing query's row
-  kConstant,    // value
-  kParameter,   // column: 0-based parameter index ($1 is 0)
-  kFunction,    // function(children)
-  kCast,        // children[0] to type
-  kAnd,         // children (2+), three-valued
-  kOr,          // children (2+), three-valued
-  kNot,         // children[0]
-  kIsNull,      // children[0] IS NULL
-  kIsNotNull,   // children[0] IS NOT NULL
-  kIsTrue,      // children[0] IS TRUE  (negate for IS NOT TRUE)
-  kIsFalse,     // children[0] IS FALSE
+  kColumnRef,     // column: input position
+  kOuterRef,      // column, depth: a column of an enclosing query's row
+  kConstant,      // value
+  kParameter,     // column: 0-based parameter index ($1 is 0)
+  kFunction,      // function(children)
+  kCast,          // children[0] to type
+  kAnd,           // children (2+), three-valued
+  kOr,            // children (2+), three-valued
+  kNot,           // children[0]
+  kIsNull,        // children[0] IS NULL
+  kIsNotNull,     // children[0] IS NOT NULL
+  kIsTrue,        // children[0] IS TRUE  (negate for IS NOT TRUE)
+  kIsFalse,       // children[0] IS FALSE
   kDistinctFrom,  // children[0] IS DISTINCT FROM children[1] (function = the "=" used)
-  kCase,        // children: when0, then0, when1, then1, ..., else (always present)
-  kCoalesce,    // children: first non-NULL
-  kInList,      // children[0] IN (children[1..]); function = the "=" used
-  kSubquery,    // subquery_kind over `subquery`; children[0] = tested expr for IN/ANY/ALL
+  kCase,          // children: when0, then0, when1, then1, ..., else (always present)
+  kCoalesce,      // children: first non-NULL
+  kInList,        // children[0] IN (children[1..]); function = the "=" used
+  kSubquery,      // subquery_kind over `subquery`; children[0] = tested expr for IN/ANY/ALL
+  kArrayCompare,  // children[0] op ANY/ALL (children[1], an array); function = the op over
+                  // (children[0]'s type, the element type); subquery_kind kAny or kAll
 };
 
-enum class BoundSubqueryKind : uint8_t { kScalar, kExists, kIn, kAny, kAll };
+// kArray: ARRAY(subquery), the one column's values as an array.
+enum class BoundSubqueryKind : uint8_t { kScalar, kExists, kIn, kAny, kAll, kArray };
 
 struct BoundExpr {
   BoundExprKind kind = BoundExprKind::kConstant;
@@ -113,20 +116,21 @@ struct BoundWindow {
 };
 
 enum class LogicalKind : uint8_t {
-  kGet,        // table scan: table, columns
-  kValues,     // rows of expressions (no input columns; may use parameters/outer refs)
-  kFilter,     // predicate
-  kProject,    // exprs
-  kJoin,       // join_kind, condition over left ++ right
-  kAggregate,  // groups then aggregates
-  kWindow,     // child columns then windows
-  kSort,       // sort_keys
-  kLimit,      // limit, offset
-  kDistinct,   // all columns (distinct_on: first n columns of child decide)
-  kSetOp,      // set_op over children[0], children[1]
-  kInsert,     // into table from children[0]; exprs = per-table-column source
-  kUpdate,     // table; child yields row_id + new values
-  kDelete,     // table; child yields row_id
+  kGet,            // table scan: table, columns
+  kValues,         // rows of expressions (no input columns; may use parameters/outer refs)
+  kFilter,         // predicate
+  kProject,        // exprs
+  kJoin,           // join_kind, condition over left ++ right
+  kAggregate,      // groups then aggregates
+  kWindow,         // child columns then windows
+  kSort,           // sort_keys
+  kLimit,          // limit, offset
+  kDistinct,       // all columns (distinct_on: first n columns of child decide)
+  kSetOp,          // set_op over children[0], children[1]
+  kInsert,         // into table from children[0]; exprs = per-table-column source
+  kUpdate,         // table; child yields row_id + new values
+  kDelete,         // table; child yields row_id
+  kTableFunction,  // table_function over exprs (no input columns; may use parameters/outer refs)
 };
 
 enum class LogicalJoinKind : uint8_t { kInner, kLeft, kRight, kFull, kSemi, kAnti, kCross };
@@ -159,6 +163,9 @@ struct LogicalPlan {
   bool with_row_id = false;      // kGet: append a bigint row id column (DML)
   // kValues
   std::vector<std::vector<BoundExprPtr>> rows;
+  // kTableFunction: "generate_series" (2 or 3 integer arguments) or "unnest" (one
+  // array); the arguments are in `exprs`, the one output column in types[0].
+  std::string table_function;
   // kFilter (predicate), kJoin (condition; null = cross)
   BoundExprPtr predicate;
   // kProject

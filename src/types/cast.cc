@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 
+#include "types/array.h"
 #include "types/datetime.h"
 #include "types/decimal.h"
 #include "types/jsonb.h"
@@ -284,7 +285,10 @@ void append_text(const Vector& v, size_t row, std::string& out) {
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kChar:
-    case TypeId::kJsonb: out += *reinterpret_cast<const std::string_view*>(p); return;
+    case TypeId::kJsonb:
+    case TypeId::kArray:
+      out += *reinterpret_cast<const std::string_view*>(p);
+      return;
     case TypeId::kBytea: append_bytea(*reinterpret_cast<const std::string_view*>(p), out); return;
     case TypeId::kDate: out += format_date(*reinterpret_cast<const int32_t*>(p)); return;
     case TypeId::kTime: out += format_time(*reinterpret_cast<const int64_t*>(p)); return;
@@ -308,7 +312,9 @@ std::string format_value(const Value& v) {
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kChar:
-    case TypeId::kJsonb: return v.as_string();
+    case TypeId::kJsonb:
+    case TypeId::kArray:
+      return v.as_string();
     case TypeId::kBytea: {
       std::string out;
       append_bytea(v.as_string(), out);
@@ -363,6 +369,10 @@ Result<Value> parse_value(std::string_view text, const Type& type) {
       STRATA_ASSIGN_OR_RETURN(std::string normal, normalize_jsonb(text));
       return Value::jsonb(std::move(normal));
     }
+    case TypeId::kArray: {
+      STRATA_ASSIGN_OR_RETURN(std::string normal, normalize_array_text(text, type.element()));
+      return Value::text(std::move(normal), type);
+    }
     case TypeId::kBytea: {
       STRATA_ASSIGN_OR_RETURN(std::string b, parse_bytea(text));
       return Value::bytea(std::move(b));
@@ -392,6 +402,7 @@ Result<Value> parse_value(std::string_view text, const Type& type) {
 }
 
 bool cast_exists(const Type& from, const Type& to) {
+  if (from.is_array() && to.is_array()) return cast_exists(from.element(), to.element());
   if (from.id() == TypeId::kUnknown || from.id() == to.id()) return true;
   if (from.is_character() || to.is_character()) return true;  // via text I/O
   if (from.is_numeric() && to.is_numeric()) return true;
@@ -411,6 +422,17 @@ Result<Value> cast_value(const Value& v, const Type& to, CastMode mode) {
   const Type& from = v.type();
   if (v.is_null()) return Value::null(to);
   if (from.id() == TypeId::kUnknown) return parse_value(v.as_string(), to);
+  if (from.is_array() && to.is_array()) {
+    // Element by element, with the element types' casts.
+    STRATA_ASSIGN_OR_RETURN(ArrayElements items, parse_array_text(v.as_string()));
+    for (auto& item : items) {
+      if (!item) continue;
+      STRATA_ASSIGN_OR_RETURN(Value e, parse_value(*item, from.element()));
+      STRATA_ASSIGN_OR_RETURN(e, cast_value(e, to.element(), mode));
+      item = format_value(e);
+    }
+    return Value::text(format_array_text(items), to);
+  }
   if (to.is_character()) {
     std::string s = from.is_character() ? v.as_string() : format_value(v);
     if (from.id() == TypeId::kChar && to.id() != TypeId::kChar) {
@@ -558,6 +580,7 @@ Status cast_vector(const Vector& in, const Type& to, Vector& out, CastMode mode)
     return Status::ok_status();
   }
   if (from.is_string_like() && to.is_string_like() && !to.has_modifier() && from.id() != TypeId::kChar &&
+      (from == to || (!from.is_array() && !to.is_array())) &&
       (to.id() != TypeId::kBytea || from.id() == TypeId::kBytea)) {
     out = Vector(to, 0);
     out.append_rows(in, 0, n);

@@ -6,6 +6,23 @@
 
 namespace strata::types {
 
+namespace {
+
+// pg_type's array types (typarray of each element type).
+struct ArrayOid {
+  TypeId element;
+  uint32_t oid;
+};
+constexpr ArrayOid kArrayOids[] = {
+    {TypeId::kBoolean, 1000}, {TypeId::kSmallInt, 1005},  {TypeId::kInteger, 1007},     {TypeId::kBigInt, 1016},
+    {TypeId::kReal, 1021},    {TypeId::kDouble, 1022},    {TypeId::kNumeric, 1231},     {TypeId::kText, 1009},
+    {TypeId::kVarchar, 1015}, {TypeId::kChar, 1014},      {TypeId::kBytea, 1001},       {TypeId::kDate, 1182},
+    {TypeId::kTime, 1183},    {TypeId::kTimestamp, 1115}, {TypeId::kTimestampTz, 1185}, {TypeId::kInterval, 1187},
+    {TypeId::kJsonb, 3807},
+};
+
+}  // namespace
+
 size_t Type::physical_size() const {
   switch (id_) {
     case TypeId::kUnknown:
@@ -25,7 +42,9 @@ size_t Type::physical_size() const {
     case TypeId::kVarchar:
     case TypeId::kChar:
     case TypeId::kBytea:
-    case TypeId::kJsonb: return sizeof(std::string_view);
+    case TypeId::kJsonb:
+    case TypeId::kArray:
+      return sizeof(std::string_view);
   }
   return 1;
 }
@@ -56,6 +75,8 @@ std::string Type::name() const {
     case TypeId::kTimestampTz: return "timestamp with time zone";
     case TypeId::kInterval: return "interval";
     case TypeId::kJsonb: return "jsonb";
+    case TypeId::kArray:
+      return element().name() + "[]";
   }
   return "unknown";
 }
@@ -80,6 +101,11 @@ uint32_t Type::pg_oid() const {
     case TypeId::kTimestampTz: return 1184;
     case TypeId::kInterval: return 1186;
     case TypeId::kJsonb: return 3802;
+    case TypeId::kArray:
+      for (const ArrayOid& a : kArrayOids) {
+        if (a.element == element().id()) return a.oid;
+      }
+      return 1009;  // text[]
   }
   return 705;
 }
@@ -165,6 +191,9 @@ Result<Type> type_from_name(std::string_view name, const int32_t* modifiers, siz
       {"interval", TypeId::kInterval},
       {"jsonb", TypeId::kJsonb},
       {"json", TypeId::kJsonb},
+      // pg_catalog's oid and name, as the system tables give them.
+      {"oid", TypeId::kBigInt},
+      {"name", TypeId::kText},
   };
   for (const Alias& a : kAliases) {
     if (a.name != name) continue;
@@ -232,11 +261,16 @@ Type type_from_pg_oid(uint32_t oid) {
     case 1186: return Type::interval();
     case 3802:
     case 114: return Type::jsonb();
-    default: return Type::unknown();
+    default:
+      for (const ArrayOid& a : kArrayOids) {
+        if (a.oid == oid) return Type::array(a.element);
+      }
+      return Type::unknown();
   }
 }
 
 bool same_physical(const Type& a, const Type& b) {
+  if (a.is_array() || b.is_array()) return a == b;
   if (a.id() == b.id()) return true;
   return a.is_string_like() && b.is_string_like();
 }

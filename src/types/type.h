@@ -13,6 +13,8 @@
 //   numeric(p,s)    Decimal            128-bit unscaled value and its scale
 //   text/varchar/   std::string_view   bytes owned by the vector's StringHeap
 //   char/bytea/jsonb
+//   element[]       std::string_view   an array's PostgreSQL text form, normalised
+//                                      ("{1,2,NULL}", "{a,\"b c\"}"); one dimension
 //   date            int32_t            days since 1970-01-01
 //   time            int64_t            microseconds since midnight
 //   timestamp       int64_t            microseconds since 1970-01-01 00:00:00 (no zone)
@@ -49,6 +51,7 @@ enum class TypeId : uint8_t {
   kTimestampTz,
   kInterval,
   kJsonb,
+  kArray,  // one-dimensional array of element(); catalog and psql use only, not storable
 };
 
 // PostgreSQL's interval: the three fields are kept apart because a month and a day
@@ -96,6 +99,10 @@ class Type {
   static constexpr Type timestamptz() { return Type(TypeId::kTimestampTz); }
   static constexpr Type interval() { return Type(TypeId::kInterval); }
   static constexpr Type jsonb() { return Type(TypeId::kJsonb); }
+  // An array of `element` (the element's modifiers are not kept).
+  static constexpr Type array(TypeId element) {
+    return Type(TypeId::kArray, kNoModifier, static_cast<int32_t>(element));
+  }
 
   constexpr TypeId id() const { return id_; }
   constexpr int32_t precision() const { return precision_; }
@@ -103,6 +110,9 @@ class Type {
   constexpr bool has_modifier() const { return precision_ != kNoModifier; }
   // varchar(n)/char(n): the maximum length in characters, or kNoModifier.
   constexpr int32_t length() const { return precision_; }
+  // REQUIRES: id() == kArray. The element type.
+  constexpr Type element() const { return Type(static_cast<TypeId>(scale_)); }
+  constexpr bool is_array() const { return id_ == TypeId::kArray; }
 
   constexpr bool is_integer() const {
     return id_ == TypeId::kSmallInt || id_ == TypeId::kInteger || id_ == TypeId::kBigInt;
@@ -115,7 +125,7 @@ class Type {
   }
   // Types whose physical layout is std::string_view.
   constexpr bool is_string_like() const {
-    return is_character() || id_ == TypeId::kBytea || id_ == TypeId::kJsonb;
+    return is_character() || id_ == TypeId::kBytea || id_ == TypeId::kJsonb || id_ == TypeId::kArray;
   }
   constexpr bool is_temporal() const {
     return id_ == TypeId::kDate || id_ == TypeId::kTime || id_ == TypeId::kTimestamp ||

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "types/array.h"
 #include "types/batch.h"
 #include "types/cast.h"
 #include "types/datetime.h"
@@ -33,6 +34,30 @@ TEST(TypeTest, NamesOidsAndAliases) {
   EXPECT_EQ(type_from_name("nosuch", nullptr, 0).status().sqlstate(), "42704");
   int32_t bad[2] = {40, 2};
   EXPECT_FALSE(type_from_name("numeric", bad, 2).ok());
+}
+
+TEST(ArrayTest, TextFormOidsAndCasts) {
+  const Type ints = Type::array(TypeId::kInteger), texts = Type::array(TypeId::kText);
+  EXPECT_EQ(ints.name(), "integer[]");
+  EXPECT_EQ(ints.pg_oid(), 1007u);
+  EXPECT_EQ(type_from_pg_oid(1009), texts);
+  EXPECT_EQ(text_of(" { 1 , 02,NULL } ", ints), "{1,2,NULL}");
+  EXPECT_EQ(text_of("{}", ints), "{}");
+  EXPECT_EQ(text_of("{a,\"b c\",\"\",\"NULL\",\"x\\\"y\"}", texts), "{a,\"b c\",\"\",\"NULL\",\"x\\\"y\"}");
+  EXPECT_EQ(sqlstate_of("{1,x}", ints), "22P02");
+  EXPECT_EQ(sqlstate_of("1,2", ints), "22P02");
+  EXPECT_EQ(sqlstate_of("{1,2", ints), "22P02");
+  EXPECT_EQ(sqlstate_of("{{1},{2}}", ints), "0A000");
+  Result<ArrayElements> e = parse_array_text("{a,NULL,\"NULL\"}");
+  ASSERT_TRUE(e.ok());
+  ASSERT_EQ(e->size(), 3u);
+  EXPECT_FALSE((*e)[1].has_value());
+  EXPECT_EQ(*(*e)[2], "NULL");
+  Result<Value> v = cast_value(*parse_value("{1,2}", ints), Type::array(TypeId::kNumeric));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(format_value(*v), "{1,2}");
+  EXPECT_EQ(cast_value(*parse_value("{300}", ints), Type::array(TypeId::kSmallInt)).ok(), true);
+  EXPECT_EQ(cast_value(*parse_value("{70000}", ints), Type::array(TypeId::kSmallInt)).status().sqlstate(), "22003");
 }
 
 TEST(FloatFormatTest, MatchesPostgres) {

@@ -82,7 +82,8 @@ int compare_values(const Value& a, const Value& b) {
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kBytea:
-    case TypeId::kJsonb: {
+    case TypeId::kJsonb:
+    case TypeId::kArray: {
       int c = a.as_string().compare(b.as_string());
       return c < 0 ? -1 : (c > 0 ? 1 : 0);
     }
@@ -113,7 +114,9 @@ uint64_t hash_value(const Value& v) {
     case TypeId::kText:
     case TypeId::kVarchar:
     case TypeId::kBytea:
-    case TypeId::kJsonb: return std::hash<std::string_view>()(v.as_string());
+    case TypeId::kJsonb:
+    case TypeId::kArray:
+      return std::hash<std::string_view>()(v.as_string());
     default: return mix(static_cast<uint64_t>(v.as_int()));
   }
 }

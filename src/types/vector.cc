@@ -100,6 +100,7 @@ Value Vector::get_value(size_t row) const {
     case TypeId::kChar:
     case TypeId::kBytea:
     case TypeId::kJsonb:
+    case TypeId::kArray:
       return Value::text(std::string(*reinterpret_cast<const std::string_view*>(p)), type_);
   }
   return Value::null(type_);
@@ -150,6 +151,7 @@ void Vector::set_value(size_t row, const Value& v) {
     case TypeId::kChar:
     case TypeId::kBytea:
     case TypeId::kJsonb:
+    case TypeId::kArray:
       *reinterpret_cast<std::string_view*>(p) = add_string(v.as_string());
       return;
   }

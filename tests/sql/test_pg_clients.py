@@ -168,3 +168,68 @@ def test_tables_survive_restart(server):
     cur.execute("SELECT id, v FROM d")
     assert cur.fetchall() == [(2, "b")]
     conn.close()
+
+
+DESCRIBE_SETUP = (
+    "CREATE TABLE orders (id bigint PRIMARY KEY, country varchar(2) NOT NULL, "
+    "amount numeric(10,2) DEFAULT 0, note text, CHECK (amount >= 0));"
+    "CREATE INDEX orders_country_idx ON orders (country);"
+    "CREATE VIEW big_orders AS SELECT id, amount FROM orders WHERE amount > 100;"
+    "CREATE SCHEMA sales;"
+    "CREATE TABLE sales.leads (id int);"
+    "COMMENT ON TABLE orders IS 'one row per checkout';"
+    "COMMENT ON COLUMN orders.amount IS 'in euros';"
+)
+
+
+def describe(srv, *commands):
+    args = []
+    for c in commands:
+        args += ["-c", c]
+    r = psql(srv, *args)
+    assert r.returncode == 0, r.stderr
+    assert "ERROR" not in r.stderr, r.stderr
+    return r.stdout
+
+
+def test_psql_lists_relations_schemas_and_databases(server):
+    describe(server, DESCRIBE_SETUP)
+    out = describe(server, "\\d")
+    assert "public | big_orders | view  | strata" in out
+    assert "public | orders     | table | strata" in out
+    assert "leads" not in out  # not on the search path, as in PostgreSQL
+    out = describe(server, "\\dt")
+    assert "orders" in out and "big_orders" not in out
+    out = describe(server, "\\dv")
+    assert "big_orders" in out and "| table" not in out
+    out = describe(server, "\\di")
+    assert "orders_pkey" in out and "orders_country_idx" in out and "| index | strata | orders" in out
+    out = describe(server, "\\dn")
+    assert "public" in out and "sales" in out and "pg_catalog" not in out
+    out = describe(server, "\\l")
+    assert "strata" in out and "UTF8" in out
+    out = describe(server, "\\dt+")
+    assert "one row per checkout" in out
+
+
+def test_psql_describes_a_table(server):
+    describe(server, DESCRIBE_SETUP)
+    out = describe(server, "\\d orders")
+    assert 'Table "public.orders"' in out
+    assert "id      | bigint               |           | not null |" in out
+    assert "country | character varying(2) |           | not null |" in out
+    assert "amount  | numeric(10,2)        |           |          | 0" in out
+    assert '"orders_pkey" PRIMARY KEY, btree (id)' in out
+    assert '"orders_country_idx" btree (country)' in out
+    assert "Check constraints:" in out and "CHECK" in out and "amount" in out
+    out = describe(server, "\\d+ orders")
+    assert "in euros" in out
+    assert "one row per checkout" not in out or "Description" in out
+    assert "Access method: heap" in out
+    out = describe(server, "\\d+ big_orders")
+    assert 'View "public.big_orders"' in out and "View definition:" in out and "amount > 100" in out
+    out = describe(server, "\\d orders_pkey")
+    assert 'Index "public.orders_pkey"' in out and "primary key, btree, for table \"public.orders\"" in out
+    r = psql(server, "-c", "\\d no_such_table")
+    assert "Did not find any relation named \"no_such_table\"" in r.stderr
+
