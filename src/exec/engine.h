@@ -117,6 +117,15 @@ class Session {
 
  private:
   struct Transaction;
+  struct Cursor;
+  // Cursors (session_cursor.cc): DECLARE, FETCH/MOVE, CLOSE, and the end of a
+  // transaction block closing the cursors that do not outlive it.
+  Result<StatementResult> run_declare_cursor(const sql::DeclareCursorStmt& stmt,
+                                             const std::vector<types::Value>& params);
+  Result<StatementResult> run_fetch(const sql::FetchStmt& stmt);
+  Result<StatementResult> run_close_cursor(const sql::CloseCursorStmt& stmt);
+  Result<StatementDescription> describe_fetch(const sql::FetchStmt& stmt) const;
+  void close_transaction_cursors(bool committed);
   Result<StatementResult> execute_inner(const sql::Statement& stmt, std::string_view text,
                                         const std::vector<types::Value>& params);
   Result<StatementResult> run_query(const sql::Query& query, const std::vector<types::Value>& params,
@@ -143,6 +152,10 @@ class Session {
   std::atomic<bool> cancel_{false};
   std::map<std::string, std::string> settings_;
   std::unique_ptr<Transaction> txn_;  // set inside BEGIN ... COMMIT
+  // Open cursors by name. Declared after txn_ so destroyed before it: a streaming
+  // cursor reads the transaction's tables (commit_pending/abort_pending close those
+  // that end with the transaction first).
+  std::map<std::string, std::unique_ptr<Cursor>> cursors_;
   bool txn_failed_ = false;
   int64_t statement_micros_ = 0;
 };

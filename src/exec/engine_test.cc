@@ -294,7 +294,7 @@ TEST(EngineDurableTest, QueriesOverTheMemoryBudgetSpill) {
 }
 
 // ---------------------------------------------------------------------------
-// pg_catalog as psql's \d family reads it, arrays, table functions.
+// pg_catalog as psql's \d family reads it, arrays, table functions, cursors.
 
 class CatalogQueryTest : public EngineTest {
  protected:
@@ -393,6 +393,45 @@ TEST_F(EngineTest, Arrays) {
             V({"1|p+q", "2|NULL"}));
   EXPECT_EQ(error("SELECT '{1,x}'::int[]"), "22P02");
   EXPECT_EQ(error("CREATE TABLE arr (a int[])"), "0A000");
+}
+
+TEST_F(EngineTest, Cursors) {
+  exec("CREATE TABLE c (i int)");
+  exec("INSERT INTO c SELECT g FROM generate_series(1, 5000) g");
+  EXPECT_EQ(error("DECLARE x CURSOR FOR SELECT 1"), "25P01");
+  EXPECT_EQ(error("FETCH 1 FROM x"), "34000");
+  exec("BEGIN");
+  exec("DECLARE x CURSOR FOR SELECT i FROM c ORDER BY i");
+  EXPECT_EQ(error("DECLARE x CURSOR FOR SELECT 1"), "42P03");
+  exec("ROLLBACK");
+  exec("BEGIN");
+  exec("DECLARE x NO SCROLL CURSOR FOR SELECT i FROM c WHERE i > 2 ORDER BY i");
+  EXPECT_EQ(rows("FETCH 2 FROM x"), V({"3", "4"}));
+  EXPECT_EQ(rows("FETCH NEXT FROM x"), V({"5"}));
+  auto moved = session_->execute_all("MOVE FORWARD 4990 FROM x");
+  ASSERT_TRUE(moved.ok());
+  EXPECT_EQ(moved->back().command_tag, "MOVE 4990");
+  EXPECT_EQ(rows("FETCH ALL FROM x"), V({"4996", "4997", "4998", "4999", "5000"}));
+  EXPECT_EQ(rows("FETCH 1 FROM x"), V({}));
+  EXPECT_EQ(error("FETCH BACKWARD 1 FROM x"), "55000");
+  exec("ROLLBACK");
+  exec("BEGIN");
+  exec("DECLARE s SCROLL CURSOR FOR SELECT i FROM c WHERE i <= 3 ORDER BY i");
+  EXPECT_EQ(rows("FETCH LAST FROM s"), V({"3"}));
+  EXPECT_EQ(rows("FETCH PRIOR FROM s"), V({"2"}));
+  EXPECT_EQ(rows("FETCH ABSOLUTE -3 FROM s"), V({"1"}));
+  EXPECT_EQ(rows("FETCH RELATIVE 2 FROM s"), V({"3"}));
+  EXPECT_EQ(rows("FETCH FORWARD ALL FROM s"), V({}));
+  EXPECT_EQ(rows("FETCH BACKWARD ALL FROM s"), V({"3", "2", "1"}));
+  exec("DECLARE h CURSOR WITH HOLD FOR SELECT i FROM c WHERE i <= 2 ORDER BY i");
+  exec("COMMIT");
+  EXPECT_EQ(error("FETCH 1 FROM s"), "34000");
+  EXPECT_EQ(rows("FETCH 5 FROM h"), V({"1", "2"}));
+  exec("CLOSE h");
+  EXPECT_EQ(error("CLOSE h"), "34000");
+  exec("DECLARE h2 CURSOR WITH HOLD FOR SELECT 1");
+  exec("CLOSE ALL");
+  EXPECT_EQ(error("FETCH 1 FROM h2"), "34000");
 }
 
 }  // namespace

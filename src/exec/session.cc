@@ -149,6 +149,10 @@ Result<StatementDescription> Session::describe(const sql::Statement& stmt, std::
       d.copy_columns = static_cast<int16_t>(t->columns.size());
     }
     return d;
+  } else if (const auto* fetch = s->as_if<sql::FetchStmt>()) {
+    STRATA_ASSIGN_OR_RETURN(d, describe_fetch(*fetch));
+    d.param_types = param_types;
+    return d;
   } else if (const auto* show = s->as_if<sql::ShowStmt>()) {
     d.returns_rows = true;
     d.column_names = {show->name};
@@ -203,6 +207,7 @@ Result<StatementResult> Session::execute(const sql::Statement& stmt, std::string
 }
 
 Status Session::commit_pending() {
+  close_transaction_cursors(true);
   if (!txn_) return Status::ok_status();
   std::unique_ptr<Transaction> t = std::move(txn_);
   bool sync = settings_["synchronous_commit"] != "off";
@@ -230,6 +235,7 @@ Status Session::commit_pending() {
 }
 
 void Session::abort_pending() {
+  close_transaction_cursors(false);
   txn_.reset();
   txn_failed_ = false;
 }
@@ -309,6 +315,12 @@ Result<StatementResult> Session::execute_inner(const sql::Statement& stmt, std::
           .with_position(stmt.location + 1);
     case sql::NodeKind::kCopyStmt:
       return run_copy(stmt.as<sql::CopyStmt>());
+    case sql::NodeKind::kDeclareCursorStmt:
+      return run_declare_cursor(stmt.as<sql::DeclareCursorStmt>(), params);
+    case sql::NodeKind::kFetchStmt:
+      return run_fetch(stmt.as<sql::FetchStmt>());
+    case sql::NodeKind::kCloseCursorStmt:
+      return run_close_cursor(stmt.as<sql::CloseCursorStmt>());
     default:
       return run_ddl(stmt, text);
   }

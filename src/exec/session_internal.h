@@ -77,6 +77,38 @@ struct Session::Transaction {
   }
 };
 
+// A cursor (DECLARE). NO SCROLL cursors without HOLD stream: the plan stays open
+// and FETCH pulls from it, so a cursor over a large table holds one batch at a
+// time. SCROLL and WITH HOLD cursors are materialised at DECLARE (a held cursor
+// outlives the transaction whose tables it read; a scrollable one moves both ways).
+//
+// Position (PostgreSQL's): 0 before the first row, k after fetching row k, and
+// `after_end` once a fetch ran past the last row.
+struct Session::Cursor {
+  std::vector<std::string> names;
+  std::vector<Type> types;
+  bool scroll = false;
+  bool hold = false;
+  bool declared_in_block = false;  // dropped if that transaction block rolls back
+  int64_t position = 0;
+  bool after_end = false;
+  // Materialised: every row.
+  bool materialized = false;
+  Batch all;
+  // Streaming: the open plan and its current batch.
+  std::vector<Value> params;
+  std::unique_ptr<MemoryBudget> budget;
+  std::unique_ptr<ExecContext> ctx;
+  OperatorPtr root;
+  bool source_done = false;
+  Batch current;
+  size_t current_offset = 0;
+
+  ~Cursor() {
+    if (root) root->close();
+  }
+};
+
 // Collects every batch of an operator tree.
 inline Status drain(Operator& root, ExecContext& ctx, std::vector<Batch>* out, size_t rows_max, uint64_t* rows) {
   STRATA_RETURN_IF_ERROR(root.open(ctx));

@@ -120,6 +120,12 @@ std::string_view node_kind_name(NodeKind kind) {
       return "execute_stmt";
     case NodeKind::kDeallocateStmt:
       return "deallocate_stmt";
+    case NodeKind::kDeclareCursorStmt:
+      return "declare_cursor_stmt";
+    case NodeKind::kFetchStmt:
+      return "fetch_stmt";
+    case NodeKind::kCloseCursorStmt:
+      return "close_cursor_stmt";
     case NodeKind::kUnsupportedStmt:
       return "unsupported_stmt";
     case NodeKind::kCreateStreamStmt:
@@ -1209,6 +1215,35 @@ class Printer {
         const DeallocateStmt& d = s.as<DeallocateStmt>();
         open("deallocate");
         word(d.all ? "all" : d.name);
+        close();
+        return;
+      }
+      case NodeKind::kDeclareCursorStmt: {
+        const DeclareCursorStmt& d = s.as<DeclareCursorStmt>();
+        open("declare ");
+        out_ += d.name;
+        if (d.binary) word("binary");
+        if (d.scroll) word("scroll");
+        if (d.hold) word("hold");
+        sp();
+        body(*d.query);
+        close();
+        return;
+      }
+      case NodeKind::kFetchStmt: {
+        const FetchStmt& f = s.as<FetchStmt>();
+        static const char* kKinds[] = {"count", "absolute", "relative", "first", "last"};
+        open(f.move ? "move " : "fetch ");
+        out_ += f.name;
+        word(kKinds[static_cast<int>(f.fetch_kind)]);
+        word(f.all ? (f.count < 0 ? "-all" : "all") : std::to_string(f.count));
+        close();
+        return;
+      }
+      case NodeKind::kCloseCursorStmt: {
+        const CloseCursorStmt& c = s.as<CloseCursorStmt>();
+        open("close");
+        word(c.all ? "all" : c.name);
         close();
         return;
       }

@@ -90,6 +90,9 @@ enum class NodeKind : uint8_t {
   kPrepareStmt,
   kExecuteStmt,
   kDeallocateStmt,
+  kDeclareCursorStmt,
+  kFetchStmt,
+  kCloseCursorStmt,
   kUnsupportedStmt,
   // Streaming statements (next milestone; kinds reserved so switch statements over
   // NodeKind keep compiling when they arrive).
@@ -1028,6 +1031,40 @@ struct ExecuteStmt : Statement {
 struct DeallocateStmt : Statement {
   STRATA_SQL_NODE(kDeallocateStmt)
   explicit DeallocateStmt(int32_t loc) : Statement(kKind, loc) {}
+  std::string name;  // "" with ALL
+  bool all = false;
+};
+
+// DECLARE name [BINARY] [ASENSITIVE | INSENSITIVE] [[NO] SCROLL] CURSOR
+//   [{WITH | WITHOUT} HOLD] FOR query
+struct DeclareCursorStmt : Statement {
+  STRATA_SQL_NODE(kDeclareCursorStmt)
+  explicit DeclareCursorStmt(int32_t loc) : Statement(kKind, loc) {}
+  std::string name;
+  bool binary = false;
+  bool scroll = false;
+  bool hold = false;
+  std::unique_ptr<Query> query;
+};
+
+// FETCH / MOVE [direction] [FROM | IN] name. Directions normalise to a signed count:
+// NEXT = FORWARD = 1, PRIOR = BACKWARD = -1, n, FORWARD n, BACKWARD n (-n), ALL,
+// FORWARD ALL, BACKWARD ALL; FIRST, LAST, ABSOLUTE n and RELATIVE n keep their kind.
+enum class FetchKind : uint8_t { kRelativeCount, kAbsolute, kRelative, kFirst, kLast };
+struct FetchStmt : Statement {
+  STRATA_SQL_NODE(kFetchStmt)
+  explicit FetchStmt(int32_t loc) : Statement(kKind, loc) {}
+  std::string name;
+  FetchKind fetch_kind = FetchKind::kRelativeCount;
+  int64_t count = 1;  // kRelativeCount: rows (negative: backward); kAbsolute/kRelative: n
+  bool all = false;   // ALL / FORWARD ALL (count 1) or BACKWARD ALL (count -1)
+  bool move = false;  // MOVE: position only, no rows
+};
+
+// CLOSE name | CLOSE ALL
+struct CloseCursorStmt : Statement {
+  STRATA_SQL_NODE(kCloseCursorStmt)
+  explicit CloseCursorStmt(int32_t loc) : Statement(kKind, loc) {}
   std::string name;  // "" with ALL
   bool all = false;
 };

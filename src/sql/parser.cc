@@ -2,7 +2,9 @@
 // queries, and the utility statements (transactions, SET/SHOW, EXPLAIN, PREPARE).
 #include "sql/parser.h"
 
+#include <charconv>
 #include <cstdlib>
+#include <optional>
 #include <utility>
 
 #include "sql/parser_internal.h"
@@ -286,10 +288,12 @@ Result<StatementPtr> Parser::parse_statement() {
   if (w == "prepare") return parse_prepare();
   if (w == "execute") return parse_execute();
   if (w == "deallocate") return parse_deallocate();
+  if (w == "declare") return parse_declare_cursor();
+  if (w == "fetch" || w == "move") return parse_fetch();
+  if (w == "close") return parse_close_cursor();
   static constexpr std::string_view kUnsupported[] = {
-      "reindex",  "vacuum",   "analyze",    "analyse", "grant", "revoke", "lock",   "listen",
-      "notify",   "unlisten", "checkpoint", "cluster", "do",    "call",   "load",   "refresh",
-      "security", "reassign", "import",     "fetch",   "move",  "close",  "declare"};
+      "reindex",    "vacuum",  "analyze", "analyse", "grant", "revoke",  "lock",     "listen",   "notify", "unlisten",
+      "checkpoint", "cluster", "do",      "call",    "load",  "refresh", "security", "reassign", "import"};
   for (std::string_view u : kUnsupported) {
     if (w == u) {
       std::string what;
@@ -779,6 +783,102 @@ Result<StatementPtr> Parser::parse_deallocate() {
   auto stmt = std::make_unique<DeallocateStmt>(loc());
   advance();
   accept_word("prepare");
+  if (accept_word("all")) {
+    stmt->all = true;
+  } else {
+    STRATA_ASSIGN_OR_RETURN(stmt->name, parse_col_id());
+  }
+  return StatementPtr(std::move(stmt));
+}
+
+Result<StatementPtr> Parser::parse_declare_cursor() {
+  auto stmt = std::make_unique<DeclareCursorStmt>(loc());
+  advance();
+  STRATA_ASSIGN_OR_RETURN(stmt->name, parse_col_id());
+  while (true) {
+    if (accept_word("binary")) {
+      stmt->binary = true;
+    } else if (accept_word("asensitive") || accept_word("insensitive")) {
+    } else if (accept_words("no", "scroll")) {
+      stmt->scroll = false;
+    } else if (accept_word("scroll")) {
+      stmt->scroll = true;
+    } else {
+      break;
+    }
+  }
+  STRATA_RETURN_IF_ERROR(expect_word("cursor"));
+  if (accept_word("with")) {
+    STRATA_RETURN_IF_ERROR(expect_word("hold"));
+    stmt->hold = true;
+  } else if (accept_word("without")) {
+    STRATA_RETURN_IF_ERROR(expect_word("hold"));
+  }
+  STRATA_RETURN_IF_ERROR(expect_word("for"));
+  STRATA_ASSIGN_OR_RETURN(stmt->query, parse_query());
+  return StatementPtr(std::move(stmt));
+}
+
+Result<StatementPtr> Parser::parse_fetch() {
+  auto stmt = std::make_unique<FetchStmt>(loc());
+  stmt->move = at_word("move");
+  advance();
+  // An optionally signed integer count.
+  auto signed_count = [&]() -> Result<std::optional<int64_t>> {
+    bool negative = false;
+    size_t save = pos_;
+    if (at(TokenKind::kOperator) && (cur().text == "-" || cur().text == "+")) {
+      negative = cur().text == "-";
+      advance();
+    }
+    if (!at(TokenKind::kInteger)) {
+      pos_ = save;
+      return std::optional<int64_t>();
+    }
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(cur().text.data(), cur().text.data() + cur().text.size(), v);
+    if (ec != std::errc()) return error();
+    advance();
+    return std::optional<int64_t>(negative ? -v : v);
+  };
+  if (accept_word("next")) {
+    stmt->count = 1;
+  } else if (accept_word("prior")) {
+    stmt->count = -1;
+  } else if (accept_word("first")) {
+    stmt->fetch_kind = FetchKind::kFirst;
+  } else if (accept_word("last")) {
+    stmt->fetch_kind = FetchKind::kLast;
+  } else if (at_word("absolute") || at_word("relative")) {
+    stmt->fetch_kind = at_word("absolute") ? FetchKind::kAbsolute : FetchKind::kRelative;
+    advance();
+    STRATA_ASSIGN_OR_RETURN(std::optional<int64_t> n, signed_count());
+    if (!n) return error();
+    stmt->count = *n;
+  } else if (accept_word("all")) {
+    stmt->all = true;
+  } else if (at_word("forward") || at_word("backward")) {
+    int64_t sign = at_word("forward") ? 1 : -1;
+    advance();
+    if (accept_word("all")) {
+      stmt->all = true;
+      stmt->count = sign;
+    } else {
+      STRATA_ASSIGN_OR_RETURN(std::optional<int64_t> n, signed_count());
+      stmt->count = sign * n.value_or(1);
+    }
+  } else {
+    STRATA_ASSIGN_OR_RETURN(std::optional<int64_t> n, signed_count());
+    if (n) stmt->count = *n;
+  }
+  if (!accept_word("from")) accept_word("in");
+  STRATA_ASSIGN_OR_RETURN(stmt->name, parse_col_id());
+  return StatementPtr(std::move(stmt));
+}
+
+Result<StatementPtr> Parser::parse_close_cursor() {
+  auto stmt = std::make_unique<CloseCursorStmt>(loc());
+  advance();
   if (accept_word("all")) {
     stmt->all = true;
   } else {

@@ -125,6 +125,9 @@ class Parser {
   Result<StatementPtr> parse_prepare();
   Result<StatementPtr> parse_execute();
   Result<StatementPtr> parse_deallocate();
+  Result<StatementPtr> parse_declare_cursor();
+  Result<StatementPtr> parse_fetch();
+  Result<StatementPtr> parse_close_cursor();
   // Skips to the end of the statement; `what` names it for the binder's error.
   Result<StatementPtr> parse_unsupported(int32_t location, std::string what);
 

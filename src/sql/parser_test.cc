@@ -653,6 +653,33 @@ TEST(ParserUtilityTest, PreparedStatements) {
   EXPECT_EQ(stmt("DEALLOCATE ALL"), "(deallocate all)");
 }
 
+TEST(ParserUtilityTest, Cursors) {
+  EXPECT_EQ(stmt("DECLARE c CURSOR FOR SELECT 1"), "(declare c (select (targets 1)))");
+  EXPECT_EQ(stmt("DECLARE \"C\" BINARY INSENSITIVE NO SCROLL CURSOR WITHOUT HOLD FOR SELECT 1"),
+            "(declare C binary (select (targets 1)))");
+  EXPECT_EQ(stmt("DECLARE c SCROLL CURSOR WITH HOLD FOR VALUES (1)"), "(declare c scroll hold (values (1)))");
+  EXPECT_EQ(stmt("FETCH c"), "(fetch c count 1)");
+  EXPECT_EQ(stmt("FETCH NEXT FROM c"), "(fetch c count 1)");
+  EXPECT_EQ(stmt("FETCH PRIOR IN c"), "(fetch c count -1)");
+  EXPECT_EQ(stmt("FETCH 20 FROM c"), "(fetch c count 20)");
+  EXPECT_EQ(stmt("FETCH -2 FROM c"), "(fetch c count -2)");
+  EXPECT_EQ(stmt("FETCH FORWARD 5 FROM \"c\""), "(fetch c count 5)");
+  EXPECT_EQ(stmt("FETCH FORWARD FROM c"), "(fetch c count 1)");
+  EXPECT_EQ(stmt("FETCH BACKWARD 3 FROM c"), "(fetch c count -3)");
+  EXPECT_EQ(stmt("FETCH ALL FROM c"), "(fetch c count all)");
+  EXPECT_EQ(stmt("FETCH FORWARD ALL FROM c"), "(fetch c count all)");
+  EXPECT_EQ(stmt("FETCH BACKWARD ALL FROM c"), "(fetch c count -all)");
+  EXPECT_EQ(stmt("FETCH FIRST FROM c"), "(fetch c first 1)");
+  EXPECT_EQ(stmt("FETCH LAST FROM c"), "(fetch c last 1)");
+  EXPECT_EQ(stmt("FETCH ABSOLUTE -1 FROM c"), "(fetch c absolute -1)");
+  EXPECT_EQ(stmt("FETCH RELATIVE 3 FROM c"), "(fetch c relative 3)");
+  EXPECT_EQ(stmt("MOVE 10 FROM c"), "(move c count 10)");
+  EXPECT_EQ(stmt("CLOSE c"), "(close c)");
+  EXPECT_EQ(stmt("CLOSE ALL"), "(close all)");
+  EXPECT_EQ(parse_error("DECLARE c FOR SELECT 1").message(), "syntax error at or near \"FOR\"");
+  EXPECT_EQ(parse_error("FETCH ABSOLUTE FROM c").message(), "syntax error at or near \"FROM\"");
+}
+
 // ---------------------------------------------------------------------------
 // Statement lists, spans, errors, limits.
 

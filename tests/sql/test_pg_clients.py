@@ -230,6 +230,87 @@ def test_psql_describes_a_table(server):
     assert 'View "public.big_orders"' in out and "View definition:" in out and "amount > 100" in out
     out = describe(server, "\\d orders_pkey")
     assert 'Index "public.orders_pkey"' in out and "primary key, btree, for table \"public.orders\"" in out
+    # psql's FETCH_COUNT reads results through a cursor (DECLARE ... FETCH FORWARD n).
+    out = describe(server, "\\set FETCH_COUNT 3", "SELECT g FROM generate_series(1, 10) g")
+    assert out.split() == ["g", "---"] + [str(i) for i in range(1, 11)] + ["(10", "rows)"]
     r = psql(server, "-c", "\\d no_such_table")
     assert "Did not find any relation named \"no_such_table\"" in r.stderr
 
+
+def test_psycopg2_named_cursor_streams_in_batches(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE n (i int, s text)")
+    cur.execute("INSERT INTO n SELECT x, 'v' || x::text FROM generate_series(1, 5000) g(x)")
+    conn.commit()
+    named = conn.cursor(name="c1")
+    named.itersize = 700
+    named.execute("SELECT i, s FROM n WHERE i % 2 = 0 ORDER BY i")
+    got = [r[0] for r in named]
+    assert got == list(range(2, 5001, 2))
+    named.close()
+    named = conn.cursor(name="c2")
+    named.execute("SELECT i FROM n ORDER BY i")
+    assert named.fetchmany(3) == [(1,), (2,), (3,)]
+    assert named.fetchone() == (4,)
+    named.scroll(10)  # MOVE FORWARD 10
+    assert named.fetchone() == (15,)
+    assert len(named.fetchall()) == 5000 - 15
+    named.close()
+    conn.commit()
+    conn.close()
+
+
+def test_cursor_statements_and_errors(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE w (i int)")
+    cur.execute("INSERT INTO w VALUES (1), (2), (3), (4)")
+    conn.commit()
+    conn.autocommit = True
+    with pytest.raises(psycopg2.errors.NoActiveSqlTransaction):
+        cur.execute("DECLARE c CURSOR FOR SELECT i FROM w")
+    with pytest.raises(psycopg2.errors.InvalidCursorName):
+        cur.execute("FETCH 1 FROM nope")
+    # WITH HOLD outside a transaction block: materialised, survives until CLOSE.
+    cur.execute("DECLARE h CURSOR WITH HOLD FOR SELECT i FROM w ORDER BY i")
+    cur.execute("FETCH 2 FROM h")
+    assert cur.fetchall() == [(1,), (2,)]
+    assert cur.statusmessage == "FETCH 2"
+    cur.execute("FETCH ALL FROM h")
+    assert cur.fetchall() == [(3,), (4,)]
+    cur.execute("CLOSE h")
+    conn.autocommit = False
+    cur.execute("DECLARE s SCROLL CURSOR FOR SELECT i FROM w ORDER BY i")
+    cur.execute("FETCH LAST FROM s")
+    assert cur.fetchall() == [(4,)]
+    cur.execute("FETCH BACKWARD 2 FROM s")
+    assert cur.fetchall() == [(3,), (2,)]
+    cur.execute("FETCH ABSOLUTE 1 FROM s")
+    assert cur.fetchall() == [(1,)]
+    cur.execute("MOVE FORWARD ALL IN s")
+    assert cur.statusmessage == "MOVE 3"
+    cur.execute("DECLARE f NO SCROLL CURSOR FOR SELECT i FROM w ORDER BY i")
+    cur.execute("FETCH NEXT FROM f")
+    assert cur.fetchall() == [(1,)]
+    with pytest.raises(psycopg2.errors.DuplicateCursor):
+        cur.execute("DECLARE f CURSOR FOR SELECT 1")
+    conn.rollback()
+    cur.execute("DECLARE f CURSOR FOR SELECT i FROM w ORDER BY i")
+    cur.execute("FETCH FORWARD 3 FROM f")
+    assert cur.fetchall() == [(1,), (2,), (3,)]
+    with pytest.raises(psycopg2.errors.ObjectNotInPrerequisiteState):
+        cur.execute("FETCH PRIOR FROM f")
+    conn.rollback()
+    cur.execute("DECLARE a CURSOR FOR SELECT 1")
+    cur.execute("DECLARE b CURSOR FOR SELECT 2")
+    cur.execute("CLOSE ALL")
+    with pytest.raises(psycopg2.errors.InvalidCursorName):
+        cur.execute("CLOSE a")
+    conn.rollback()
+    # Cursors without HOLD end with their transaction.
+    cur.execute("DECLARE t CURSOR FOR SELECT i FROM w")
+    conn.commit()
+    with pytest.raises(psycopg2.errors.InvalidCursorName):
+        cur.execute("FETCH 1 FROM t")
+    conn.close()
