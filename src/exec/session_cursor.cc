@@ -10,6 +10,7 @@
 
 #include "exec/session_internal.h"
 #include "sql/binder.h"
+#include "sql/column_pruning.h"
 #include "sql/subquery_rewrite.h"
 
 namespace strata::exec {
@@ -67,6 +68,7 @@ Result<StatementResult> Session::run_declare_cursor(const sql::DeclareCursorStmt
     sql::Binder binder(cat, &engine_->functions(), ptypes);
     STRATA_ASSIGN_OR_RETURN(sql::LogicalPlanPtr plan, binder.bind_query(*stmt.query));
     sql::decorrelate_subqueries(*plan);
+    sql::prune_columns(*plan);
     c->names = plan->names;
     c->types = plan->types;
     c->params = params;
