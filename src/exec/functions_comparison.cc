@@ -117,8 +117,9 @@ void with_op(CmpOp op, F&& f) {
 
 template <class T>
 void register_compare(FunctionRegistry& r, Type t) {
-  for (const auto& [name, op] : kOps) {
-    with_op(op, [&]<CmpOp o>() {
+  for (const auto& def : kOps) {
+    const char* name = def.first;  // not a structured binding: lambdas capture it
+    with_op(def.second, [&]<CmpOp o>() {
       add_fn(r, name, {t, t}, Type::boolean(), [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
         return compare_loop<T, o>(a, n, out);
       });
@@ -128,8 +129,9 @@ void register_compare(FunctionRegistry& r, Type t) {
 
 template <class A, class B>
 void register_compare_mixed(FunctionRegistry& r, Type ta, Type tb) {
-  for (const auto& [name, op] : kOps) {
-    with_op(op, [&]<CmpOp o>() {
+  for (const auto& def : kOps) {
+    const char* name = def.first;  // not a structured binding: lambdas capture it
+    with_op(def.second, [&]<CmpOp o>() {
       add_fn(r, name, {ta, tb}, Type::boolean(), [](const FunctionContext&, const Args& a, size_t n, Vector& out) {
         return compare_mixed<A, B, o>(a, n, out);
       });

@@ -386,7 +386,8 @@ std::optional<SystemTable> system_table(std::string_view schema, std::string_vie
     b.col("reloptions", text_array);
     b.col("relpartbound", t);
     std::vector<CatalogIndex> indexes = catalog_indexes(c);
-    for (const auto& [k, tab] : c.tables) {
+    for (const auto& entry : c.tables) {
+      const auto& tab = entry.second;  // not a structured binding: the lambda captures it
       bool has_index =
           std::any_of(indexes.begin(), indexes.end(), [&](const CatalogIndex& i) { return i.table == tab.get(); });
       b.row({{"oid", oid(tab->oid)},
@@ -719,7 +720,8 @@ std::optional<SystemTable> system_table(std::string_view schema, std::string_vie
     b.col("hasindexes", bl);
     b.cols({"hasrules", "hastriggers", "rowsecurity"}, bl, boolean(false));
     std::vector<CatalogIndex> indexes = catalog_indexes(c);
-    for (const auto& [k, tab] : c.tables) {
+    for (const auto& entry : c.tables) {
+      const auto& tab = entry.second;  // not a structured binding: the lambda captures it
       bool has_index =
           std::any_of(indexes.begin(), indexes.end(), [&](const CatalogIndex& i) { return i.table == tab.get(); });
       b.row({{"schemaname", text(tab->schema)}, {"tablename", text(tab->name)}, {"hasindexes", boolean(has_index)}});
