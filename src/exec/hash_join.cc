@@ -326,21 +326,19 @@ Status HashJoin::probe_step(Batch& out) {
   std::vector<uint32_t> probe_rows;
   std::vector<uint64_t> build_rows;
   const RowStore& store = table_->store();
-  if (int_probe()) {
-    // One integer key: compare the stored int64 keys; no hash or row comparison.
-    const int64_t* build_keys = table_->int_keys();
-    const uint8_t* probe_null = probe_.columns[static_cast<size_t>(probe_keys_[0])].nulls();
+  // Walks each probe row's chain; `key_null(r)` skips rows with a NULL key and
+  // `matches(r, b)` decides whether build row b has the probe row's key.
+  auto walk = [&](auto key_null, auto matches) {
     while (probe_row_ < probe_.rows && probe_rows.size() < types::kBatchRows) {
       size_t r = probe_row_;
       if (!chain_started_) {
         chain_started_ = true;
-        chain_ = probe_null[r] ? kEnd : table_->head(probe_hashes_[r]);
+        chain_ = key_null(r) ? kEnd : table_->head(probe_hashes_[r]);
       }
-      const int64_t key = probe_ints_[r];
       while (chain_ != kEnd && probe_rows.size() < types::kBatchRows) {
         uint64_t b = chain_;
         chain_ = table_->next(b);
-        if (build_keys[b] != key) continue;
+        if (!matches(r, b)) continue;
         if (first_match_only) {
           probe_matched_[r] = 1;
           chain_ = kEnd;
@@ -354,31 +352,19 @@ Status HashJoin::probe_step(Batch& out) {
         chain_started_ = false;
       }
     }
-    return emit_pairs(probe_rows, build_rows, out);
-  }
-  while (probe_row_ < probe_.rows && probe_rows.size() < types::kBatchRows) {
-    size_t r = probe_row_;
-    if (!chain_started_) {
-      chain_started_ = true;
-      chain_ = any_null(probe_, probe_keys_, r) ? kEnd : table_->head(probe_hashes_[r]);
-    }
-    uint64_t h = probe_hashes_[r];
-    while (chain_ != kEnd && probe_rows.size() < types::kBatchRows) {
-      uint64_t b = chain_;
-      chain_ = table_->next(b);
-      if (table_->hash(b) != h || !equal_.equal(probe_, r, store.chunk_of(b), RowStore::offset_of(b))) continue;
-      if (first_match_only) {
-        probe_matched_[r] = 1;
-        chain_ = kEnd;
-        break;
-      }
-      probe_rows.push_back(static_cast<uint32_t>(r));
-      build_rows.push_back(b);
-    }
-    if (chain_ == kEnd) {
-      ++probe_row_;
-      chain_started_ = false;
-    }
+  };
+  if (int_probe()) {
+    // One integer key: compare the stored int64 keys; no hash or row comparison.
+    const int64_t* build_keys = table_->int_keys();
+    const uint8_t* probe_null = probe_.columns[static_cast<size_t>(probe_keys_[0])].nulls();
+    walk([&](size_t r) { return probe_null[r] != 0; },
+         [&](size_t r, uint64_t b) { return build_keys[b] == probe_ints_[r]; });
+  } else {
+    walk([&](size_t r) { return any_null(probe_, probe_keys_, r); },
+         [&](size_t r, uint64_t b) {
+           return table_->hash(b) == probe_hashes_[r] &&
+                  equal_.equal(probe_, r, store.chunk_of(b), RowStore::offset_of(b));
+         });
   }
   return emit_pairs(probe_rows, build_rows, out);
 }
