@@ -93,27 +93,32 @@ void pack_bits(const std::vector<uint64_t>& values, int width, ByteWriter& w) {
   if (bits > 0) w.u8(static_cast<uint8_t>(acc));
 }
 
-bool unpack_bits(ByteReader& r, size_t n, std::vector<uint64_t>* out) {
+// Reads a bit-packed run of n values (a width byte, then LSB-first bits) and calls
+// sink(i, value) for each in order. False on a bad width or truncated input.
+template <typename Sink>
+bool unpack_bits_to(ByteReader& r, size_t n, Sink&& sink) {
   int width = r.u8();
   if (!r.ok() || width > 64) return false;
-  out->assign(n, 0);
-  if (width == 0) return true;
+  if (width == 0) {
+    for (size_t i = 0; i < n; i++) sink(i, uint64_t{0});
+    return true;
+  }
   size_t nbytes = (n * static_cast<size_t>(width) + 7) / 8;
   auto bytes = r.bytes(nbytes);
   if (!r.ok()) return false;
   const uint64_t mask = width == 64 ? ~uint64_t{0} : ((uint64_t{1} << width) - 1);
   size_t i = 0;
   if (width <= 56) {
-    // Fast path: one unaligned 8-byte load per value (LSB-first bit order), while
-    // the load stays inside the packed bytes; the tail takes the loop below.
+    // Fast path: one unaligned 8-byte load per value, while the load stays inside
+    // the packed bytes; the tail takes the loop below.
     const uint8_t* base = bytes.data();
     const size_t w = static_cast<size_t>(width);
-    for (; i < n; i++) {
+    const size_t fast_end = nbytes >= 8 ? std::min(n, ((nbytes - 8) * 8) / w + 1) : 0;
+    for (; i < fast_end; i++) {
       size_t bit = i * w;
-      if ((bit >> 3) + 8 > nbytes) break;
       uint64_t word;
       std::memcpy(&word, base + (bit >> 3), 8);
-      (*out)[i] = (word >> (bit & 7)) & mask;
+      sink(i, (word >> (bit & 7)) & mask);
     }
   }
   unsigned __int128 acc = 0;
@@ -134,7 +139,7 @@ bool unpack_bits(ByteReader& r, size_t n, std::vector<uint64_t>* out) {
       acc |= static_cast<unsigned __int128>(bytes[pos++]) << bits;
       bits += 8;
     }
-    (*out)[i] = static_cast<uint64_t>(acc) & mask;
+    sink(i, static_cast<uint64_t>(acc) & mask);
     acc >>= width;
     bits -= width;
   }
@@ -215,27 +220,35 @@ void encode_ints(const std::vector<int64_t>& vals, size_t width, Encoding e, Byt
   }
 }
 
-bool decode_ints(ByteReader& r, size_t n, size_t width, bool is_signed, Encoding e, std::vector<int64_t>* out) {
-  out->resize(n);
-  std::vector<uint64_t> packed;
+// Decodes the n non-NULL values of an int-like chunk straight into out[0..n), each
+// converted to T (the column's slot type: the low bytes of the int64 value).
+template <typename T>
+bool decode_ints_to(ByteReader& r, size_t n, size_t width, bool is_signed, Encoding e, T* out) {
   switch (e) {
     case Encoding::kPlain: {
       auto b = r.bytes(n * width);
       if (!r.ok()) return false;
-      for (size_t i = 0; i < n; i++) (*out)[i] = load_int(b.data() + i * width, width, is_signed);
+      if (width == sizeof(T)) {
+        std::memcpy(out, b.data(), n * width);  // little-endian slots, as stored
+      } else {
+        for (size_t i = 0; i < n; i++) out[i] = static_cast<T>(load_int(b.data() + i * width, width, is_signed));
+      }
       return true;
     }
     case Encoding::kDictionary: {
       uint64_t count = r.uvarint64();
       if (!r.ok() || count > r.remaining() || count > kDictionaryEntriesMax) return false;
-      std::vector<int64_t> dict(count);
-      for (auto& v : dict) v = r.varint64();
-      if (!unpack_bits(r, n, &packed)) return false;
-      for (size_t i = 0; i < n; i++) {
-        if (packed[i] >= count) return false;
-        (*out)[i] = dict[packed[i]];
-      }
-      return r.ok();
+      std::vector<T> dict(count);
+      for (auto& v : dict) v = static_cast<T>(r.varint64());
+      if (!r.ok()) return false;
+      bool codes_ok = true;
+      const T* d = dict.data();
+      if (!unpack_bits_to(r, n, [&](size_t i, uint64_t code) {
+            codes_ok &= code < count;
+            out[i] = d[code < count ? code : 0];
+          }))
+        return false;
+      return codes_ok && (n == 0 || count > 0);
     }
     case Encoding::kRunLength: {
       uint64_t runs = r.uvarint64();
@@ -245,7 +258,7 @@ bool decode_ints(ByteReader& r, size_t n, size_t width, bool is_signed, Encoding
         uint64_t len = r.uvarint64();
         int64_t v = r.varint64();
         if (!r.ok() || len > n - at) return false;
-        std::fill_n(out->begin() + static_cast<ptrdiff_t>(at), len, v);
+        std::fill_n(out + at, len, static_cast<T>(v));
         at += len;
       }
       return at == n;
@@ -253,23 +266,22 @@ bool decode_ints(ByteReader& r, size_t n, size_t width, bool is_signed, Encoding
     case Encoding::kDelta: {
       if (n == 0) return true;
       int64_t first = r.varint64();
-      (*out)[0] = first;
+      out[0] = static_cast<T>(first);
       if (n == 1) return r.ok();
       int64_t min_delta = r.varint64();
-      if (!r.ok() || !unpack_bits(r, n - 1, &packed)) return false;
+      if (!r.ok()) return false;
       uint64_t cur = static_cast<uint64_t>(first);
-      for (size_t i = 1; i < n; i++) {
-        cur += packed[i - 1] + static_cast<uint64_t>(min_delta);
-        (*out)[i] = static_cast<int64_t>(cur);
-      }
-      return true;
+      const uint64_t step = static_cast<uint64_t>(min_delta);
+      return unpack_bits_to(r, n - 1, [&](size_t i, uint64_t v) {
+        cur += v + step;
+        out[i + 1] = static_cast<T>(cur);
+      });
     }
     case Encoding::kFrameOfReference: {
       if (n == 0) return true;
-      int64_t min = r.varint64();
-      if (!r.ok() || !unpack_bits(r, n, &packed)) return false;
-      for (size_t i = 0; i < n; i++) (*out)[i] = static_cast<int64_t>(static_cast<uint64_t>(min) + packed[i]);
-      return true;
+      const uint64_t min = static_cast<uint64_t>(r.varint64());
+      if (!r.ok()) return false;
+      return unpack_bits_to(r, n, [&](size_t i, uint64_t v) { out[i] = static_cast<T>(min + v); });
     }
   }
   return false;
@@ -307,11 +319,14 @@ bool read_string(ByteReader& r, std::string_view* s) {
   return r.ok();
 }
 
-bool decode_strings(ByteReader& r, size_t n, Encoding e, std::vector<std::string_view>* out) {
+// Decodes n non-NULL strings into `out` as views into `owner`'s heap (a
+// dictionary's entries are copied there once, not once per row).
+bool decode_strings(ByteReader& r, size_t n, Encoding e, Vector* owner, std::vector<std::string_view>* out) {
   out->resize(n);
   if (e == Encoding::kPlain) {
     for (auto& s : *out) {
       if (!read_string(r, &s)) return false;
+      s = owner->add_string(s);
     }
     return true;
   }
@@ -321,14 +336,15 @@ bool decode_strings(ByteReader& r, size_t n, Encoding e, std::vector<std::string
   std::vector<std::string_view> dict(count);
   for (auto& s : dict) {
     if (!read_string(r, &s)) return false;
+    s = owner->add_string(s);
   }
-  std::vector<uint64_t> packed;
-  if (!unpack_bits(r, n, &packed)) return false;
-  for (size_t i = 0; i < n; i++) {
-    if (packed[i] >= count) return false;
-    (*out)[i] = dict[packed[i]];
-  }
-  return true;
+  bool codes_ok = true;
+  if (!unpack_bits_to(r, n, [&](size_t i, uint64_t code) {
+        codes_ok &= code < count;
+        (*out)[i] = code < count ? dict[code] : std::string_view();
+      }))
+    return false;
+  return codes_ok;
 }
 
 // |unscaled| < 10^38.
@@ -474,7 +490,10 @@ Encoding encode_chunk(const Vector& v, size_t begin, size_t count, std::vector<u
 Status decode_chunk(std::span<const uint8_t> bytes, Encoding encoding, const Type& t, size_t rows, Vector* out) {
   auto bad = [](const char* what) { return Status::corruption(what); };
   if (rows > kRowGroupRowsMax) return bad("row count above the row group limit");
-  *out = Vector(t, rows);
+  // Every slot is written below: values by the decoders, NULL slots zeroed by
+  // set_null (a NULL slot holds zero bytes, e.g. an empty string_view).
+  *out = Vector(t);
+  out->grow_for_append(rows);
   ByteReader r(bytes);
   uint8_t null_flag = r.u8();
   if (!r.ok() || null_flag > 1) return bad("bad NULL flag");
@@ -501,50 +520,57 @@ Status decode_chunk(std::span<const uint8_t> bytes, Encoding encoding, const Typ
   uint8_t* data = out->raw_data();
   const uint8_t* nullmap = out->nulls();
   if (int_like(t)) {
-    std::vector<int64_t> vals;
-    if (!decode_ints(r, n, width, is_signed_int(t), encoding, &vals)) return bad("bad integer values");
-    if (t.id() == TypeId::kBoolean) {
-      for (auto& v : vals) v = v != 0 ? 1 : 0;
-    }
-    // Typed stores per width (a memcpy of a run-time width per value is a call).
-    auto store_all = [&](auto* slots) {
+    // Values go straight into the slots when there are no NULLs; otherwise into a
+    // dense buffer, then scattered to the non-NULL slots.
+    auto decode_as = [&](auto* slots) -> bool {
       using T = std::remove_pointer_t<decltype(slots)>;
+      const bool is_signed = is_signed_int(t);
       if (nulls == 0) {
-        for (size_t i = 0; i < rows; i++) slots[i] = static_cast<T>(vals[i]);
-        return;
-      }
-      size_t k = 0;
-      for (size_t i = 0; i < rows; i++) {
-        if (!nullmap[i]) slots[i] = static_cast<T>(vals[k++]);
-      }
-    };
-    switch (width) {
-      case 1:
-        store_all(reinterpret_cast<uint8_t*>(data));
-        break;
-      case 2:
-        store_all(reinterpret_cast<uint16_t*>(data));
-        break;
-      case 4:
-        store_all(reinterpret_cast<uint32_t*>(data));
-        break;
-      case 8:
-        store_all(reinterpret_cast<uint64_t*>(data));
-        break;
-      default: {
+        if (!decode_ints_to<T>(r, n, width, is_signed, encoding, slots)) return false;
+      } else {
+        std::vector<T> dense(n);
+        if (!decode_ints_to<T>(r, n, width, is_signed, encoding, dense.data())) return false;
         size_t k = 0;
         for (size_t i = 0; i < rows; i++) {
+          if (!nullmap[i]) slots[i] = dense[k++];
+        }
+      }
+      if (t.id() == TypeId::kBoolean) {
+        for (size_t i = 0; i < rows; i++) slots[i] = slots[i] != 0 ? 1 : 0;
+      }
+      return true;
+    };
+    bool ok = false;
+    switch (width) {
+      case 1:
+        ok = decode_as(reinterpret_cast<uint8_t*>(data));
+        break;
+      case 2:
+        ok = decode_as(reinterpret_cast<uint16_t*>(data));
+        break;
+      case 4:
+        ok = decode_as(reinterpret_cast<uint32_t*>(data));
+        break;
+      case 8:
+        ok = decode_as(reinterpret_cast<uint64_t*>(data));
+        break;
+      default: {
+        std::vector<int64_t> vals(n);
+        ok = decode_ints_to<int64_t>(r, n, width, is_signed_int(t), encoding, vals.data());
+        size_t k = 0;
+        for (size_t i = 0; ok && i < rows; i++) {
           if (!nullmap[i]) store_int(data + i * width, width, t.id(), vals[k++]);
         }
       }
     }
+    if (!ok) return bad("bad integer values");
   } else if (t.is_string_like()) {
     std::vector<std::string_view> vals;
-    if (!decode_strings(r, n, encoding, &vals)) return bad("bad string values");
+    if (!decode_strings(r, n, encoding, out, &vals)) return bad("bad string values");
     auto* slots = out->data<std::string_view>();
     size_t k = 0;
     for (size_t i = 0; i < rows; i++) {
-      if (!nullmap[i]) slots[i] = out->add_string(vals[k++]);
+      if (!nullmap[i]) slots[i] = vals[k++];
     }
   } else if (t.id() == TypeId::kNumeric) {
     auto b = r.bytes(n * 20);

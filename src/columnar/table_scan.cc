@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <numeric>
 
 #include "columnar/table_store_impl.h"
 
@@ -129,7 +130,6 @@ Status TableScan::load_unit(Source& s, size_t g, bool* live) {
   const auto& cols = snapshot_->columns();
   *live = false;
   current_live_.clear();
-  current_ids_.clear();
   current_pos_ = 0;
   uint64_t first_row;
   size_t rows;
@@ -183,14 +183,29 @@ Status TableScan::load_unit(Source& s, size_t g, bool* live) {
     STRATA_RETURN_IF_ERROR(chunk.materialize(snapshot_->column_types(), spec_.columns, &current_));
   }
   stats_.row_groups_read++;
-  for (size_t i = 0; i < rows; i++) {
-    uint64_t idx = s.id_offset + first_row + i;
-    if (s.deleted->contains(idx) || (s.deleted2 && s.deleted2->contains(idx))) continue;
-    current_live_.push_back(static_cast<uint32_t>(i));
-    current_ids_.emplace_back(s.id_part, static_cast<uint32_t>(idx));
+  current_id_part_ = s.id_part;
+  current_id_base_ = s.id_offset + first_row;
+  current_live_.resize(rows);
+  if (s.deleted->count() == 0 && (!s.deleted2 || s.deleted2->count() == 0)) {
+    std::iota(current_live_.begin(), current_live_.end(), uint32_t{0});
+  } else {
+    size_t n = 0;
+    for (size_t i = 0; i < rows; i++) {
+      uint64_t idx = current_id_base_ + i;
+      if (s.deleted->contains(idx) || (s.deleted2 && s.deleted2->contains(idx))) continue;
+      current_live_[n++] = static_cast<uint32_t>(i);
+    }
+    current_live_.resize(n);
   }
   *live = !current_live_.empty();
   return Status::ok_status();
+}
+
+void TableScan::append_row_ids(const uint32_t* live, size_t n, std::vector<RowId>* row_ids) const {
+  row_ids->reserve(row_ids->size() + n);
+  for (size_t i = 0; i < n; i++) {
+    row_ids->emplace_back(current_id_part_, static_cast<uint32_t>(current_id_base_ + live[i]));
+  }
 }
 
 Result<bool> TableScan::next(types::Batch* out, std::vector<RowId>* row_ids) {
@@ -212,8 +227,7 @@ Result<bool> TableScan::next(types::Batch* out, std::vector<RowId>* row_ids) {
     if (contiguous && out->rows == 0 && live[0] == 0 && take == current_.rows) {
       // The whole decoded unit, every row live: hand its vectors over.
       for (size_t c = 0; c < out->columns.size(); c++) out->columns[c] = std::move(current_.columns[c]);
-      if (row_ids)
-        row_ids->insert(row_ids->end(), current_ids_.begin(), current_ids_.begin() + static_cast<ptrdiff_t>(take));
+      if (row_ids) append_row_ids(live, take, row_ids);
       out->rows = take;
       current_pos_ += take;
       break;
@@ -225,9 +239,7 @@ Result<bool> TableScan::next(types::Batch* out, std::vector<RowId>* row_ids) {
         out->columns[c].append_selected(current_.columns[c], live, take);
       }
     }
-    if (row_ids)
-      row_ids->insert(row_ids->end(), current_ids_.begin() + static_cast<ptrdiff_t>(current_pos_),
-                      current_ids_.begin() + static_cast<ptrdiff_t>(current_pos_ + take));
+    if (row_ids) append_row_ids(live, take, row_ids);
     out->rows += take;
     current_pos_ += take;
   }

@@ -209,6 +209,8 @@ class TableScan {
   // Decodes row group (or tail chunk) `group` of `s` into current_*; sets *live when
   // it has live rows.
   Status load_unit(Source& s, size_t group, bool* live);
+  // Appends the row ids of current_'s rows live[0..n).
+  void append_row_ids(const uint32_t* live, size_t n, std::vector<RowId>* row_ids) const;
 
   std::shared_ptr<const TableSnapshot> snapshot_;
   ScanSpec spec_;
@@ -217,8 +219,10 @@ class TableScan {
   size_t row_group_index_ = 0;
   std::vector<uint64_t> unit_starts_;  // morsel scans: first unit index of each source, then the total
   types::Batch current_;              // decoded rows of the current row group / chunk
-  std::vector<uint32_t> current_live_;  // rows of current_ not deleted
-  std::vector<RowId> current_ids_;
+  std::vector<uint32_t> current_live_;  // rows of current_ not deleted, increasing
+  // Row id of current_'s row i: (current_id_part_, current_id_base_ + i).
+  uint32_t current_id_part_ = 0;
+  uint64_t current_id_base_ = 0;
   size_t current_pos_ = 0;
   std::vector<uint32_t> source_columns_;  // scratch
   ScanStats stats_;

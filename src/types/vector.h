@@ -50,6 +50,10 @@ class Vector {
   void resize(size_t n);
   void reserve(size_t n);
   void clear() { resize(0); }
+  // Grows to n rows without zeroing their data: new rows are not NULL and their
+  // slots are undefined until the caller writes each one (or calls set_null, which
+  // zeroes it). For decoders that overwrite every new slot at once.
+  void grow_for_append(size_t n);
 
   template <class T>
   T* data() {
@@ -97,8 +101,6 @@ class Vector {
   size_t size_bytes() const;
 
  private:
-  // Grows to n rows whose data and NULL flags the caller overwrites at once.
-  void grow_for_append(size_t n);
 
   Type type_;
   size_t width_ = 1;
