@@ -169,3 +169,20 @@ def test_streams_survive_restart(server):
     cur.execute("SELECT v FROM r ORDER BY v")
     assert cur.fetchall() == [("hello",), ("world",)]
     conn.close()
+
+
+def test_psql_lists_and_describes_streams(server):
+    exe = shutil.which("psql")
+    if exe is None:
+        pytest.skip("psql is not installed (tools/install-deps.sh installs postgresql-client)")
+    conn = connect(server)
+    conn.cursor().execute("CREATE STREAM clicks (url text NOT NULL, at timestamptz) WITH (topic = 'web.clicks')")
+    conn.close()
+    host, port = server.pg_address()
+    base = [exe, "-h", host, "-p", str(port), "-U", "strata", "-d", "strata", "-X", "-v", "ON_ERROR_STOP=1"]
+    r = subprocess.run(base + ["-c", "\\d"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "clicks" in r.stdout
+    r = subprocess.run(base + ["-c", "\\d clicks"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "url" in r.stdout and "not null" in r.stdout and "timestamp with time zone" in r.stdout
