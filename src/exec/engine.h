@@ -188,8 +188,8 @@ class Engine {
   // A table's storage, or null when the table has none (dropped meanwhile).
   std::shared_ptr<TableStorage> storage(catalog::Oid table_oid);
   Status create_storage(const catalog::TableDef& table);
-  // The storage of stream `oid` (stream_storage.h): 42P01 when no such stream,
-  // 0A000 when the engine has no TopicAccess.
+  // The storage of stream `oid` (stream_storage.h); null when no stream has that
+  // OID; 0A000 when the engine has no TopicAccess.
   Result<std::shared_ptr<TableStorage>> stream_storage(catalog::Oid stream_oid);
   Status drop_storage(catalog::Oid table_oid);
   // Background work: flush small writes into parts, merge parts. Called by the

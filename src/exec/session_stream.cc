@@ -87,7 +87,7 @@ Result<int64_t> watermark_delay(const sql::WatermarkDef& wm) {
 Result<std::shared_ptr<TableStorage>> Engine::stream_storage(catalog::Oid stream_oid) {
   auto snap = catalog_->snapshot();
   const catalog::StreamDef* def = snap->find_stream_by_oid(stream_oid);
-  if (def == nullptr) return Status::sql("42P01", fmt::format("relation with OID {} does not exist", stream_oid));
+  if (def == nullptr) return std::shared_ptr<TableStorage>();
   if (options_.topic_access == nullptr) return no_topic_access();
   return make_stream_storage(snap->streams.at(catalog::CatalogSnapshot::key(def->schema, def->name)),
                              options_.topic_access);

@@ -32,12 +32,12 @@ class StreamScan : public RowBatchIterator {
         access_(access),
         ranges_(std::move(ranges)),
         decoder_(std::move(decoder)),
-        columns_(std::move(columns)) {}
+        columns_(std::move(columns)) {
+    for (const auto& c : stream_->columns) row_types_.push_back(c.type);
+  }
 
   Result<bool> next(types::Batch& out) override {
-    std::vector<types::Type> types;
-    for (const auto& c : stream_->columns) types.push_back(c.type);
-    types::Batch rows(types);
+    types::Batch rows(row_types_);
     while (rows.rows < types::kBatchRows) {
       if (pending_index_ >= pending_.size()) {
         STRATA_ASSIGN_OR_RETURN(bool more, fetch());
@@ -85,6 +85,7 @@ class StreamScan : public RowBatchIterator {
   std::vector<PartitionOffsets> ranges_;
   formats::RecordDecoder decoder_;
   std::vector<int32_t> columns_;
+  std::vector<types::Type> row_types_;  // every column of the stream: what the decoder fills
   size_t range_index_ = 0;
   int64_t next_offset_ = 0;
   std::vector<FetchedRecord> pending_;
