@@ -7,6 +7,7 @@ record skipped with a NOTICE), then rows INSERTed into the stream are read back
 with kcat.
 """
 
+import io
 import json
 import shutil
 import subprocess
@@ -128,6 +129,9 @@ def test_insert_is_read_back_by_kcat(server):
     cur.execute("CREATE STREAM lines (a int, b text) WITH (format = 'csv')")
     cur.execute("INSERT INTO lines VALUES (1, 'x,y'), (2, NULL)")
     assert sorted(v for _, v in kcat_values(server, "lines")) == ['1,"x,y"', "2,"]
+    # COPY FROM appends like INSERT.
+    cur.copy_expert("COPY lines FROM STDIN WITH (FORMAT csv)", io.StringIO("3,z\n4,\n"))
+    assert sorted(v for _, v in kcat_values(server, "lines")) == ['1,"x,y"', "2,", "3,z", "4,"]
     conn.close()
 
 
