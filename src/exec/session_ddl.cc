@@ -345,6 +345,9 @@ Result<StatementResult> Session::run_ddl(const sql::Statement& stmt, std::string
                 if (next.views.count(key)) {
                   return error_at("42809", fmt::format("\"{}\" is not a table", name), n.location);
                 }
+                if (next.streams.count(key)) {
+                  return error_at("42809", fmt::format("\"{}\" is a stream: use DROP STREAM", name), n.location);
+                }
                 missing = true;
                 return Status::sql("00000", "missing");
               }

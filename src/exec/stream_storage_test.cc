@@ -160,6 +160,9 @@ TEST_F(StreamTest, BadDefinitionsAreClearErrors) {
   EXPECT_EQ(error("CREATE STREAM s (a int, b int) WITH (format = raw)"), "42804");
   EXPECT_EQ(error("CREATE STREAM s (a int PRIMARY KEY)"), "0A000");
   EXPECT_EQ(error("DROP STREAM t"), "42809");
+  ASSERT_EQ(error("CREATE STREAM s2 (a int)"), "ok");
+  EXPECT_EQ(error("DROP TABLE s2"), "42809");
+  ASSERT_EQ(error("DROP STREAM s2"), "ok");
   EXPECT_TRUE(engine_->catalog().snapshot()->streams.empty());
   EXPECT_FALSE(topics_.has_topic("s"));
 }
