@@ -12,7 +12,8 @@ namespace strata::catalog {
 namespace {
 
 constexpr uint32_t kMagic = 0x53544341;  // "STCA"
-constexpr uint32_t kFormatVersion = 1;
+// Version 1 had no streams section; it is read as a catalog without streams.
+constexpr uint32_t kFirstFormatVersion = 1;
 constexpr uint64_t kMaxCatalogBytes = 256ull << 20;
 const char* kFileName = "catalog.bin";
 
@@ -107,20 +108,49 @@ const TableDef* CatalogSnapshot::find_table_by_oid(Oid oid) const {
   return nullptr;
 }
 
+const StreamDef* CatalogSnapshot::find_stream(std::string_view schema, std::string_view name) const {
+  auto it = streams.find(key(schema, name));
+  return it == streams.end() ? nullptr : it->second.get();
+}
+
+const StreamDef* CatalogSnapshot::find_stream_by_oid(Oid oid) const {
+  for (const auto& [k, s] : streams) {
+    if (s->oid == oid) return s.get();
+  }
+  return nullptr;
+}
+
+int32_t StreamDef::column_index(std::string_view column) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == column) return static_cast<int32_t>(i);
+  }
+  return -1;
+}
+
+std::shared_ptr<const TableDef> StreamDef::as_table() const {
+  auto t = std::make_shared<TableDef>();
+  t->oid = oid;
+  t->schema = schema;
+  t->name = name;
+  t->columns = columns;
+  t->comment = comment;
+  return t;
+}
+
 bool CatalogSnapshot::has_schema(std::string_view schema) const {
   return std::find(schemas.begin(), schemas.end(), schema) != schemas.end();
 }
 
 bool CatalogSnapshot::relation_exists(std::string_view schema, std::string_view name) const {
   std::string k = key(schema, name);
-  return tables.count(k) != 0 || views.count(k) != 0 || indexes.count(k) != 0;
+  return tables.count(k) != 0 || views.count(k) != 0 || indexes.count(k) != 0 || streams.count(k) != 0;
 }
 
 std::vector<uint8_t> encode_catalog(const CatalogSnapshot& s) {
   std::vector<uint8_t> out;
   ByteWriter w(&out);
   w.u32(kMagic);
-  w.u32(kFormatVersion);
+  w.u32(kCatalogFormatVersion);
   w.u32(0);  // CRC-32C of everything after this field, patched below
   w.u64(s.version);
   w.u32(s.next_oid);
@@ -173,6 +203,28 @@ std::vector<uint8_t> encode_catalog(const CatalogSnapshot& s) {
     for (const auto& e : ix->expression_sql) put_string(w, e);
     w.u8(static_cast<uint8_t>((ix->unique ? 1 : 0) | (ix->primary ? 2 : 0)));
   }
+  w.uvarint(s.streams.size());
+  for (const auto& [k, st] : s.streams) {
+    w.u32(st->oid);
+    put_string(w, st->schema);
+    put_string(w, st->name);
+    put_string(w, st->comment);
+    w.uvarint(st->columns.size());
+    for (const auto& c : st->columns) {
+      put_string(w, c.name);
+      put_type(w, c.type);
+      w.u8(c.not_null ? 1 : 0);
+      put_string(w, c.comment);
+    }
+    put_string(w, st->topic);
+    put_string(w, st->format);
+    w.varint(st->partitions);
+    put_string(w, st->watermark_column);
+    put_string(w, st->watermark_sql);
+    w.varint(st->watermark_delay_us);
+    w.varint(st->allowed_lateness_us);
+    put_string(w, st->dead_letter_topic);
+  }
   uint32_t crc = crc32c(out.data() + 12, out.size() - 12);
   w.patch_i32(8, static_cast<int32_t>(crc));
   return out;
@@ -182,7 +234,7 @@ Result<CatalogSnapshot> decode_catalog(std::span<const uint8_t> bytes) {
   ByteReader r(bytes);
   if (r.u32() != kMagic) return Status::corruption("catalog: bad magic");
   uint32_t version = r.u32();
-  if (version != kFormatVersion) return Status::corruption(fmt::format("catalog: unknown format version {}", version));
+  if (version < kFirstFormatVersion || version > kCatalogFormatVersion) return Status::corruption(fmt::format("catalog: unknown format version {}", version));
   uint32_t crc = r.u32();
   if (!r.ok() || crc32c(bytes.data() + 12, bytes.size() - 12) != crc) {
     return Status::corruption("catalog: checksum mismatch");
@@ -242,6 +294,32 @@ Result<CatalogSnapshot> decode_catalog(std::span<const uint8_t> bytes) {
     ix->unique = flags & 1;
     ix->primary = flags & 2;
     s.indexes[CatalogSnapshot::key(ix->schema, ix->name)] = std::move(ix);
+  }
+  if (version >= 2) {
+    for (uint64_t n = get_count(r); n > 0 && r.ok(); --n) {
+      auto st = std::make_shared<StreamDef>();
+      st->oid = r.u32();
+      st->schema = get_string(r);
+      st->name = get_string(r);
+      st->comment = get_string(r);
+      for (uint64_t c = get_count(r); c > 0 && r.ok(); --c) {
+        ColumnDef col;
+        col.name = get_string(r);
+        col.type = get_type(r);
+        col.not_null = r.u8() != 0;
+        col.comment = get_string(r);
+        st->columns.push_back(std::move(col));
+      }
+      st->topic = get_string(r);
+      st->format = get_string(r);
+      st->partitions = static_cast<int32_t>(r.varint64());
+      st->watermark_column = get_string(r);
+      st->watermark_sql = get_string(r);
+      st->watermark_delay_us = r.varint64();
+      st->allowed_lateness_us = r.varint64();
+      st->dead_letter_topic = get_string(r);
+      s.streams[CatalogSnapshot::key(st->schema, st->name)] = std::move(st);
+    }
   }
   if (!r.ok() || !r.at_end()) return Status::corruption("catalog: truncated or trailing bytes");
   return s;

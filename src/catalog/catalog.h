@@ -82,6 +82,30 @@ struct IndexDef {
   bool primary = false;
 };
 
+// A typed stream over a Kafka topic (CREATE STREAM). Its rows are the topic's
+// records decoded by `format` (src/formats/); the topic itself belongs to the log
+// and outlives the stream (DROP STREAM leaves it).
+struct StreamDef {
+  Oid oid = 0;
+  std::string schema = "public";
+  std::string name;
+  std::vector<ColumnDef> columns;  // default_sql is always empty (streams take no defaults)
+  std::string topic;
+  std::string format = "json";       // "json" | "csv" | "raw" (formats::parse_record_format)
+  int32_t partitions = 1;            // asked at creation; the topic's own count is authoritative
+  std::string watermark_column;      // "" when the stream has no watermark
+  std::string watermark_sql;         // WATERMARK FOR col AS <this>, as written
+  int64_t watermark_delay_us = 0;    // the watermark trails the column's maximum by this much
+  int64_t allowed_lateness_us = 0;   // rows later than watermark - this are late
+  std::string dead_letter_topic;     // where the streaming runtime puts rejected records
+  std::string comment;
+
+  int32_t column_index(std::string_view column) const;
+  // The stream seen as a relation (same OID, schema, name and columns): how the
+  // binder and executor read and insert into it.
+  std::shared_ptr<const TableDef> as_table() const;
+};
+
 // An immutable version of the catalog.
 struct CatalogSnapshot {
   uint64_t version = 0;
@@ -91,15 +115,18 @@ struct CatalogSnapshot {
   std::map<std::string, std::shared_ptr<const TableDef>> tables;
   std::map<std::string, std::shared_ptr<const ViewDef>> views;
   std::map<std::string, std::shared_ptr<const IndexDef>> indexes;
+  std::map<std::string, std::shared_ptr<const StreamDef>> streams;
 
   static std::string key(std::string_view schema, std::string_view name);
   const TableDef* find_table(std::string_view schema, std::string_view name) const;
   const ViewDef* find_view(std::string_view schema, std::string_view name) const;
   const IndexDef* find_index(std::string_view schema, std::string_view name) const;
+  const StreamDef* find_stream(std::string_view schema, std::string_view name) const;
+  const StreamDef* find_stream_by_oid(Oid oid) const;
   const TableDef* find_table_by_oid(Oid oid) const;
   bool has_schema(std::string_view schema) const;
-  // Whether any table, view or index of that schema has this name (relations share
-  // one namespace, as in PostgreSQL's pg_class).
+  // Whether any table, view, index or stream of that schema has this name (relations
+  // share one namespace, as in PostgreSQL's pg_class).
   bool relation_exists(std::string_view schema, std::string_view name) const;
   Oid allocate_oid() { return next_oid++; }
 };
@@ -129,7 +156,9 @@ class Catalog {
   std::shared_ptr<const CatalogSnapshot> current_;
 };
 
-// Encoding of a snapshot (docs/formats/catalog.md), exposed for tests.
+// Encoding of a snapshot (docs/formats/catalog.md), exposed for tests. Writes the
+// current format version; `decode_catalog` also reads every earlier version.
+inline constexpr uint32_t kCatalogFormatVersion = 2;
 std::vector<uint8_t> encode_catalog(const CatalogSnapshot& s);
 Result<CatalogSnapshot> decode_catalog(std::span<const uint8_t> bytes);
 

@@ -31,6 +31,8 @@
 
 namespace strata::exec {
 
+class TopicAccess;  // topic_access.h
+
 struct EngineOptions {
   std::string data_dir;                       // tables live in data_dir/tables, catalog in data_dir/catalog
   size_t query_memory_bytes = 512ull << 20;   // per statement, before operators spill
@@ -41,6 +43,9 @@ struct EngineOptions {
   int parallel_workers = default_parallel_workers();
   // Tables with fewer rows are scanned on one thread (min_parallel_table_scan_rows).
   uint64_t parallel_rows_min = 131072;
+  // The broker's topics, for streams (CREATE STREAM, SELECT and INSERT over them).
+  // Null: stream statements fail with 0A000. Not owned; must outlive the engine.
+  TopicAccess* topic_access = nullptr;
 
   static int default_parallel_workers();
 };
@@ -134,6 +139,12 @@ class Session {
                                   const sql::ExplainStmt* explain);
   Result<StatementResult> run_ddl(const sql::Statement& stmt, std::string_view text);
   Result<StatementResult> run_copy(const sql::CopyStmt& stmt);
+  // Streams (session_stream.cc).
+  Result<StatementResult> run_create_stream(const sql::CreateStreamStmt& stmt);
+  Result<StatementResult> run_drop_stream(const sql::DropStmt& stmt);
+  Result<StatementResult> run_show_streams();
+  // NOTICEs for the records the statement's stream scans skipped.
+  void report_skipped_records(StatementResult& r);
   // Runs a bound kInsert/kUpdate/kDelete plan; `rows`, when given, replaces the plan's
   // innermost kValues source (COPY FROM).
   Result<StatementResult> execute_dml_plan(const sql::LogicalPlan& plan, const std::vector<types::Value>& params,
@@ -177,6 +188,9 @@ class Engine {
   // A table's storage, or null when the table has none (dropped meanwhile).
   std::shared_ptr<TableStorage> storage(catalog::Oid table_oid);
   Status create_storage(const catalog::TableDef& table);
+  // The storage of stream `oid` (stream_storage.h); null when no stream has that
+  // OID; 0A000 when the engine has no TopicAccess.
+  Result<std::shared_ptr<TableStorage>> stream_storage(catalog::Oid stream_oid);
   Status drop_storage(catalog::Oid table_oid);
   // Background work: flush small writes into parts, merge parts. Called by the
   // server's maintenance timer (off the event loop).

@@ -143,10 +143,11 @@ Result<StatementDescription> Session::describe(const sql::Statement& stmt, std::
     } else {
       std::string schema = copy->table.parts.size() >= 2 ? copy->table.parts[copy->table.parts.size() - 2] : "public";
       const catalog::TableDef* t = cat->find_table(schema, copy->table.name());
-      if (t == nullptr) {
+      const catalog::StreamDef* stream = cat->find_stream(schema, copy->table.name());
+      if (t == nullptr && stream == nullptr) {
         return Status::sql("42P01", fmt::format("relation \"{}\" does not exist", copy->table.to_string()));
       }
-      d.copy_columns = static_cast<int16_t>(t->columns.size());
+      d.copy_columns = static_cast<int16_t>(t != nullptr ? t->columns.size() : stream->columns.size());
     }
     return d;
   } else if (const auto* fetch = s->as_if<sql::FetchStmt>()) {
@@ -155,8 +156,14 @@ Result<StatementDescription> Session::describe(const sql::Statement& stmt, std::
     return d;
   } else if (const auto* show = s->as_if<sql::ShowStmt>()) {
     d.returns_rows = true;
-    d.column_names = {show->name};
-    d.column_types = {Type::text()};
+    if (show->name == "streams") {
+      STRATA_ASSIGN_OR_RETURN(StatementResult streams, run_show_streams());
+      d.column_names = std::move(streams.column_names);
+      d.column_types = std::move(streams.column_types);
+    } else {
+      d.column_names = {show->name};
+      d.column_types = {Type::text()};
+    }
     d.param_types = param_types;
     return d;
   } else {
@@ -377,6 +384,7 @@ Result<StatementResult> Session::run_set_show(const sql::Statement& stmt) {
     r.batches.push_back(std::move(b));
     return r;
   }
+  if (show.name == "streams") return run_show_streams();
   auto it = settings_.find(show.name);
   if (it == settings_.end()) {
     return Status::sql("42704", fmt::format("unrecognized configuration parameter \"{}\"", show.name));
@@ -426,6 +434,7 @@ Result<StatementResult> Session::run_query(const sql::Query& query, const std::v
   r.column_names = plan->names;
   r.column_types = plan->types;
   r.command_tag = fmt::format("SELECT {}", rows);
+  report_skipped_records(r);
   return r;
 }
 

@@ -323,8 +323,11 @@ Result<StatementResult> Session::run_ddl(const sql::Statement& stmt, std::string
       r.command_tag = "CREATE INDEX";
       return r;
     }
+    case sql::NodeKind::kCreateStreamStmt:
+      return run_create_stream(stmt.as<sql::CreateStreamStmt>());
     case sql::NodeKind::kDropStmt: {
       const auto& d = stmt.as<sql::DropStmt>();
+      if (d.object_type == sql::ObjectType::kStream) return run_drop_stream(d);
       std::string word = relation_kind_word(d.object_type);
       std::transform(word.begin(), word.end(), word.begin(), ::toupper);
       r.command_tag = "DROP " + word;
@@ -341,6 +344,9 @@ Result<StatementResult> Session::run_ddl(const sql::Statement& stmt, std::string
               if (it == next.tables.end()) {
                 if (next.views.count(key)) {
                   return error_at("42809", fmt::format("\"{}\" is not a table", name), n.location);
+                }
+                if (next.streams.count(key)) {
+                  return error_at("42809", fmt::format("\"{}\" is a stream: use DROP STREAM", name), n.location);
                 }
                 missing = true;
                 return Status::sql("00000", "missing");

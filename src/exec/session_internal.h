@@ -66,6 +66,10 @@ struct Session::Transaction {
     auto it = tables.find(oid);
     if (it != tables.end()) return &it->second;
     std::shared_ptr<TableStorage> st = engine->storage(oid);
+    // Not a table: a stream's storage is made on use, from the catalog.
+    if (!st) {
+      STRATA_ASSIGN_OR_RETURN(st, engine->stream_storage(oid));
+    }
     if (!st) return Status::sql("42P01", fmt::format("relation \"{}\" does not exist", def.name));
     TableState s;
     s.storage = st;

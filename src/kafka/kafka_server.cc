@@ -50,6 +50,8 @@ net::Endpoint KafkaServer::bound_endpoint() const {
   return listener_ ? listener_->local_endpoint() : net::Endpoint{};
 }
 
+void KafkaServer::notify_appended() { broker_->notify_appended(); }
+
 void KafkaServer::stop() {
   if (!*running_) return;
   *running_ = false;

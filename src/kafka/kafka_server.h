@@ -32,6 +32,9 @@ class KafkaServer {
   Status start(const net::Endpoint& listen);
   net::Endpoint bound_endpoint() const;
   void stop();
+  // Wakes long-polling fetches after an append made outside the Kafka protocol
+  // (INSERT into a stream). Event-loop thread only.
+  void notify_appended();
 
  private:
   net::Awaitable<void> serve(net::tcp::socket socket);

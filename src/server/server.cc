@@ -9,6 +9,7 @@
 #include "io/file_system.h"
 #include "net/asio.h"
 #include "pgwire/pg_server.h"
+#include "server/log_topic_access.h"
 #include "server/sql_backend.h"
 
 namespace strata::server {
@@ -17,6 +18,8 @@ struct Server::State {
   net::asio::io_context io{1};
   std::unique_ptr<log::LogManager> log;
   std::unique_ptr<kafka::KafkaServer> kafka;
+  // The engine's way to the log (streams); declared before `engine`, which uses it.
+  std::unique_ptr<LogTopicAccess> topics;
   // The SQL engine and its pgwire adapter; declared before `pg` so they outlive it.
   std::unique_ptr<exec::Engine> engine;
   std::unique_ptr<SqlBackend> sql;
@@ -44,8 +47,12 @@ Status Server::open() {
       std::make_unique<kafka::KafkaServer>(state_->io, state_->log.get(), io::system_clock(), config_.kafka);
   STRATA_RETURN_IF_ERROR(state_->kafka->start(kafka_ep));
 
+  kafka::KafkaServer* kafka = state_->kafka.get();
+  state_->topics = std::make_unique<LogTopicAccess>(state_->io, state_->log.get(), [kafka] { kafka->notify_appended(); });
+
   if (pg_backend_ == nullptr) {
     exec::EngineOptions engine_options;
+    engine_options.topic_access = state_->topics.get();
     engine_options.data_dir = config_.data_dir + "/sql";
     engine_options.query_memory_bytes = static_cast<size_t>(config_.sql.query_memory_bytes);
     engine_options.result_rows_max = static_cast<size_t>(config_.sql.result_rows_max);
@@ -117,6 +124,7 @@ Status Server::run() {
 void Server::request_stop() {
   net::asio::post(state_->io, [this] {
     if (state_->kafka) state_->kafka->stop();
+    if (state_->topics) state_->topics->stop();
     if (state_->pg) state_->pg->stop();
     if (state_->maintenance_timer) state_->maintenance_timer->cancel();
     if (state_->signals) state_->signals->cancel();

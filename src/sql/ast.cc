@@ -1050,6 +1050,25 @@ class Printer {
         close();
         return;
       }
+      case NodeKind::kCreateStreamStmt: {
+        const CreateStreamStmt& c = s.as<CreateStreamStmt>();
+        open("create-stream");
+        if (c.if_not_exists) word("if-not-exists");
+        word(c.name.to_string());
+        for (const ColumnDef& d : c.columns) column_def(d);
+        for (const Constraint& k : c.constraints) constraint(k);
+        if (c.watermark) {
+          sp();
+          open("watermark ");
+          out_ += c.watermark->column;
+          sp();
+          expr(*c.watermark->expr);
+          close();
+        }
+        options("with", c.options);
+        close();
+        return;
+      }
       case NodeKind::kCreateViewStmt: {
         const CreateViewStmt& v = s.as<CreateViewStmt>();
         open("create-view");

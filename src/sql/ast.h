@@ -820,7 +820,7 @@ struct ColumnDef {
   int32_t location = -1;
 };
 
-// WATERMARK FOR col AS expr (streaming, next milestone).
+// WATERMARK FOR col AS expr (CREATE STREAM; CREATE TABLE parses it too).
 struct WatermarkDef {
   std::string column;
   ExprPtr expr;
@@ -842,6 +842,20 @@ struct CreateTableStmt : Statement {
   bool with_no_data = false;
   std::vector<Option> options;  // WITH (k = v)
   std::optional<WatermarkDef> watermark;
+};
+
+// CREATE STREAM [IF NOT EXISTS] name (columns, [WATERMARK FOR ...]) [WITH (options)]:
+// a typed stream over a topic. Table constraints parse (so the engine can name them
+// in its error) but streams accept only NOT NULL.
+struct CreateStreamStmt : Statement {
+  STRATA_SQL_NODE(kCreateStreamStmt)
+  explicit CreateStreamStmt(int32_t loc) : Statement(kKind, loc) {}
+  QualifiedName name;
+  bool if_not_exists = false;
+  std::vector<ColumnDef> columns;
+  std::vector<Constraint> constraints;
+  std::optional<WatermarkDef> watermark;
+  std::vector<Option> options;  // WITH (topic = 'x', format = 'json', ...)
 };
 
 struct CreateViewStmt : Statement {

@@ -1350,6 +1350,23 @@ struct Binder::Impl {
           STRATA_RETURN_IF_ERROR(err);
           return r;
         }
+        if (const catalog::StreamDef* stream = catalog->find_stream(schema, name)) {
+          // A stream reads as a table over its retained records (exec/stream_storage.h).
+          auto plan = std::make_shared<LogicalPlan>();
+          plan->kind = LogicalKind::kGet;
+          plan->table = stream->as_table();
+          for (size_t i = 0; i < stream->columns.size(); ++i) {
+            plan->columns.push_back(static_cast<int32_t>(i));
+            plan->types.push_back(stream->columns[i].type);
+            plan->names.push_back(stream->columns[i].name);
+            r.scope.columns.push_back({name, stream->columns[i].name, stream->columns[i].type});
+          }
+          r.plan = plan;
+          Status err;
+          rename_scope(r.scope, t.alias, nullptr, ref.location, &err);
+          STRATA_RETURN_IF_ERROR(err);
+          return r;
+        }
         if (const catalog::ViewDef* view = catalog->find_view(schema, name)) {
           Result<std::vector<StatementPtr>> parsed = parse_sql(view->query_sql);
           if (!parsed.ok() || parsed->size() != 1 || !(*parsed)[0]->is<SelectStmt>()) {
@@ -2200,10 +2217,16 @@ struct Binder::Impl {
 
   // --- DML ---------------------------------------------------------------
 
-  Result<std::shared_ptr<const catalog::TableDef>> find_table(const QualifiedName& name) {
+  // The table a DML statement changes. Streams take INSERT and COPY FROM only
+  // (`appendable_streams`): their records are appended, never changed.
+  Result<std::shared_ptr<const catalog::TableDef>> find_table(const QualifiedName& name, bool appendable_streams = false) {
     std::string schema = name.parts.size() >= 2 ? name.parts[name.parts.size() - 2] : "public";
     auto it = catalog->tables.find(catalog::CatalogSnapshot::key(schema, name.name()));
     if (it == catalog->tables.end()) {
+      if (const catalog::StreamDef* stream = catalog->find_stream(schema, name.name())) {
+        if (appendable_streams) return stream->as_table();
+        return error_at("42809", fmt::format("\"{}\" is a stream: it takes only INSERT", name.name()), name.location);
+      }
       if (catalog->find_view(schema, name.name())) {
         return error_at("55000", fmt::format("cannot change view \"{}\"", name.name()), name.location);
       }
@@ -2273,7 +2296,7 @@ struct Binder::Impl {
 
   Result<LogicalPlanPtr> bind_insert(const InsertStmt& s) {
     if (s.with) for (const auto& c : s.with->ctes) ctes.emplace_back(c.name, &c);
-    STRATA_ASSIGN_OR_RETURN(auto table, find_table(s.table));
+    STRATA_ASSIGN_OR_RETURN(auto table, find_table(s.table, /*appendable_streams=*/true));
     auto plan = std::make_shared<LogicalPlan>();
     plan->kind = LogicalKind::kInsert;
     plan->table = table;
@@ -2406,7 +2429,7 @@ struct Binder::Impl {
   // (no rows, the target columns' types) that the executor replaces with the parsed
   // rows.
   Result<LogicalPlanPtr> bind_copy_from(const QualifiedName& name, const std::vector<std::string>& columns) {
-    STRATA_ASSIGN_OR_RETURN(auto table, find_table(name));
+    STRATA_ASSIGN_OR_RETURN(auto table, find_table(name, /*appendable_streams=*/true));
     std::vector<int32_t> targets;
     if (columns.empty()) {
       for (size_t i = 0; i < table->columns.size(); ++i) targets.push_back(static_cast<int32_t>(i));

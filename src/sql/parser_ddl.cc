@@ -72,6 +72,10 @@ Result<StatementPtr> Parser::parse_create() {
     }
     return StatementPtr(std::move(stmt));
   }
+  if (at_word("stream")) {
+    if (or_replace || temporary || unlogged) return error();
+    return parse_create_stream(location);
+  }
   if (at_word("materialized") && peek_word("view")) return parse_unsupported(location, "CREATE MATERIALIZED VIEW");
   if (at_word("constraint") && peek_word("trigger")) return parse_unsupported(location, "CREATE TRIGGER");
   if (at(TokenKind::kIdent) && is_unsupported_object(cur().text)) {
@@ -128,6 +132,29 @@ Result<StatementPtr> Parser::parse_create_table(int32_t location, bool temporary
       stmt->with_no_data = accept_word("no");
       STRATA_RETURN_IF_ERROR(expect_word("data"));
     }
+  }
+  return StatementPtr(std::move(stmt));
+}
+
+Result<StatementPtr> Parser::parse_create_stream(int32_t location) {
+  auto stmt = std::make_unique<CreateStreamStmt>(location);
+  STRATA_RETURN_IF_ERROR(expect_word("stream"));
+  if (at_word("if") && peek_word("not") && peek_word("exists", 2)) {
+    advance();
+    advance();
+    advance();
+    stmt->if_not_exists = true;
+  }
+  STRATA_ASSIGN_OR_RETURN(stmt->name, parse_qualified_name());
+  // The element list is a table's (columns, constraints, WATERMARK FOR).
+  CreateTableStmt elements(location);
+  STRATA_RETURN_IF_ERROR(parse_table_elements(elements));
+  stmt->columns = std::move(elements.columns);
+  stmt->constraints = std::move(elements.constraints);
+  stmt->watermark = std::move(elements.watermark);
+  if (at_word("with") && peek().kind == TokenKind::kLParen) {
+    advance();
+    STRATA_ASSIGN_OR_RETURN(stmt->options, parse_option_list());
   }
   return StatementPtr(std::move(stmt));
 }

@@ -525,6 +525,26 @@ TEST(ParserDdlTest, StreamingTableOptions) {
             "second))) (with (topic 'events') (kafka.partitions 3)))");
 }
 
+TEST(ParserDdlTest, CreateStream) {
+  EXPECT_EQ(stmt("CREATE STREAM orders (order_id bigint NOT NULL, country text, amount numeric(10,2), ts timestamp, "
+                 "WATERMARK FOR ts AS ts - INTERVAL '5 seconds') WITH (topic = 'checkout.orders', format = 'json', "
+                 "partitions = 3, allowed_lateness = '10 seconds')"),
+            "(create-stream orders (column order_id bigint (not-null)) (column country text) (column amount numeric(10,2)) "
+            "(column ts timestamp) (watermark ts (- ts (literal '5 seconds' interval))) (with (topic "
+            "'checkout.orders') (format 'json') (partitions 3) (allowed_lateness '10 seconds')))");
+  EXPECT_EQ(stmt("CREATE STREAM IF NOT EXISTS s.e (v text)"), "(create-stream if-not-exists s.e (column v text))");
+  auto r = parse_sql("CREATE STREAM e (ts timestamp, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)");
+  ASSERT_TRUE(r.ok());
+  const auto& cs = r->front()->as<CreateStreamStmt>();
+  ASSERT_TRUE(cs.watermark.has_value());
+  EXPECT_EQ(cs.watermark->column, "ts");
+  EXPECT_EQ(cs.watermark->expr_text, "ts - INTERVAL '1' SECOND");
+  EXPECT_EQ(stmt("DROP STREAM IF EXISTS orders"), "(drop stream if-exists orders)");
+  EXPECT_EQ(stmt("SHOW STREAMS"), "(show streams)");
+  EXPECT_EQ(parse_error("CREATE OR REPLACE STREAM e (v text)").sqlstate(), "42601");
+  EXPECT_EQ(parse_error("CREATE STREAM e").sqlstate(), "42601");
+}
+
 TEST(ParserDdlTest, ViewsIndexesSchemas) {
   auto r = parse_sql("CREATE OR REPLACE VIEW v (a) AS SELECT x FROM t  ;");
   ASSERT_TRUE(r.ok());

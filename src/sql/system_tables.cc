@@ -167,6 +167,7 @@ std::optional<int64_t> relation_oid(const catalog::CatalogSnapshot& c, std::stri
     if (const auto* t = c.find_table(sch, name)) return t->oid;
     if (const auto* v = c.find_view(sch, name)) return v->oid;
     if (const auto* ix = c.find_index(sch, name)) return ix->oid;
+    if (const auto* st = c.find_stream(sch, name)) return st->oid;
     for (const auto& ix : catalog_indexes(c)) {
       if (ix.schema == sch && ix.name == name) return ix.oid;
     }
@@ -184,6 +185,9 @@ std::optional<std::string> relation_name(const catalog::CatalogSnapshot& c, int6
   }
   for (const auto& [k, v] : c.views) {
     if (v->oid == o) return shown(v->schema, v->name);
+  }
+  for (const auto& [k, st] : c.streams) {
+    if (st->oid == o) return shown(st->schema, st->name);
   }
   for (const auto& ix : catalog_indexes(c)) {
     if (ix.oid == o) return shown(ix.schema, ix.name);
@@ -408,6 +412,16 @@ std::optional<SystemTable> system_table(std::string_view schema, std::string_vie
              {"relispopulated", boolean(true)},
              {"relnatts", int2(static_cast<int16_t>(v->column_names.size()))}});
     }
+    // Streams are listed as tables (relkind 'r'): psql's \d of a foreign table
+    // ('f', the closer kind) needs pg_options_to_table and pg_foreign_table.
+    for (const auto& [k, st] : c.streams) {
+      b.row({{"oid", oid(st->oid)},
+             {"relname", text(st->name)},
+             {"relnamespace", nsp(st->schema)},
+             {"relkind", text("r")},
+             {"relispopulated", boolean(true)},
+             {"relnatts", int2(static_cast<int16_t>(st->columns.size()))}});
+    }
     for (const auto& ix : indexes) {
       b.row({{"oid", oid(ix.oid)},
              {"relname", text(ix.name)},
@@ -462,6 +476,10 @@ std::optional<SystemTable> system_table(std::string_view schema, std::string_vie
     for (const auto& [k, v] : c.views) {
       for (size_t i = 0; i < v->column_names.size(); ++i)
         add(v->oid, v->column_names[i], v->column_types[i], i, false, false);
+    }
+    for (const auto& [k, st] : c.streams) {
+      for (size_t i = 0; i < st->columns.size(); ++i)
+        add(st->oid, st->columns[i].name, st->columns[i].type, i, st->columns[i].not_null, false);
     }
     for (const auto& ix : catalog_indexes(c)) {
       if (ix.table == nullptr) continue;
