@@ -238,6 +238,7 @@ bool decode_ints_to(ByteReader& r, size_t n, size_t width, bool is_signed, Encod
     case Encoding::kDictionary: {
       uint64_t count = r.uvarint64();
       if (!r.ok() || count > r.remaining() || count > kDictionaryEntriesMax) return false;
+      if (count == 0 && n > 0) return false;  // codes with nothing to index
       std::vector<T> dict(count);
       for (auto& v : dict) v = static_cast<T>(r.varint64());
       if (!r.ok()) return false;
@@ -248,7 +249,7 @@ bool decode_ints_to(ByteReader& r, size_t n, size_t width, bool is_signed, Encod
             out[i] = d[code < count ? code : 0];
           }))
         return false;
-      return codes_ok && (n == 0 || count > 0);
+      return codes_ok;
     }
     case Encoding::kRunLength: {
       uint64_t runs = r.uvarint64();
