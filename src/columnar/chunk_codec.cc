@@ -229,7 +229,7 @@ bool decode_ints_to(ByteReader& r, size_t n, size_t width, bool is_signed, Encod
       auto b = r.bytes(n * width);
       if (!r.ok()) return false;
       if (width == sizeof(T)) {
-        std::memcpy(out, b.data(), n * width);  // little-endian slots, as stored
+        if (n > 0) std::memcpy(out, b.data(), n * width);  // little-endian slots, as stored
       } else {
         for (size_t i = 0; i < n; i++) out[i] = static_cast<T>(load_int(b.data() + i * width, width, is_signed));
       }
