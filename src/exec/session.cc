@@ -13,6 +13,7 @@
 #include "exec/session_internal.h"
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
+#include "sql/filter_pushdown.h"
 #include "sql/parser.h"
 #include "sql/subquery_rewrite.h"
 #include "types/cast.h"
@@ -408,6 +409,7 @@ Result<StatementResult> Session::run_query(const sql::Query& query, const std::v
   sql::Binder binder(cat, &engine_->functions(), ptypes);
   STRATA_ASSIGN_OR_RETURN(sql::LogicalPlanPtr plan, binder.bind_query(query));
   sql::decorrelate_subqueries(*plan);
+  sql::push_down_filters(*plan);
   sql::prune_columns(*plan);
   MemoryBudget budget(engine_->options().query_memory_bytes);
   ExecContext ctx = make_context(params, &budget);

@@ -11,6 +11,7 @@
 #include "exec/session_internal.h"
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
+#include "sql/filter_pushdown.h"
 #include "sql/subquery_rewrite.h"
 
 namespace strata::exec {
@@ -68,6 +69,7 @@ Result<StatementResult> Session::run_declare_cursor(const sql::DeclareCursorStmt
     sql::Binder binder(cat, &engine_->functions(), ptypes);
     STRATA_ASSIGN_OR_RETURN(sql::LogicalPlanPtr plan, binder.bind_query(*stmt.query));
     sql::decorrelate_subqueries(*plan);
+    sql::push_down_filters(*plan);
     sql::prune_columns(*plan);
     c->names = plan->names;
     c->types = plan->types;

@@ -11,6 +11,7 @@
 #include "exec/batch_source.h"
 #include "exec/session_internal.h"
 #include "sql/column_pruning.h"
+#include "sql/filter_pushdown.h"
 #include "sql/subquery_rewrite.h"
 #include "sql/binder.h"
 #include "types/cast.h"
@@ -170,6 +171,7 @@ Result<StatementResult> Session::run_dml(const sql::Statement& stmt, const std::
     STRATA_ASSIGN_OR_RETURN(plan, binder.bind_delete(stmt.as<sql::DeleteStmt>()));
   }
   sql::decorrelate_subqueries(*plan);
+  sql::push_down_filters(*plan);
   sql::prune_columns(*plan);
   return execute_dml_plan(*plan, params, explain, nullptr);
 }

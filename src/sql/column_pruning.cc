@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -295,9 +297,12 @@ class Pruner {
     mark_columns(p.predicate, both);
     std::vector<bool> lneed(both.begin(), both.begin() + static_cast<std::ptrdiff_t>(nl));
     std::vector<bool> rneed(both.begin() + static_cast<std::ptrdiff_t>(nl), both.end());
-    ColumnMap lmap = prune(left, std::move(lneed));
-    ColumnMap rmap = prune(right, std::move(rneed));
-    const int32_t nl2 = static_cast<int32_t>(left.types.size());
+    ColumnMap lmap = prune(left, lneed);
+    ColumnMap rmap = prune(right, rneed);
+    narrow_filtered_input(p.children[0], lneed, lmap);
+    narrow_filtered_input(p.children[1], rneed, rmap);
+    LogicalPlan& new_left = *p.children[0];
+    const int32_t nl2 = static_cast<int32_t>(new_left.types.size());
     ColumnMap combined(nl + nr, -1);
     for (size_t i = 0; i < nl; ++i) combined[i] = lmap[i];
     for (size_t i = 0; i < nr; ++i) combined[nl + i] = rmap[i] < 0 ? -1 : nl2 + rmap[i];
@@ -305,6 +310,37 @@ class Pruner {
     ColumnMap map = left_only ? lmap : combined;
     apply_map(p, map);
     return map;
+  }
+
+  // A join input that is a Filter keeps the columns its condition reads (prune
+  // passes them through); the join needs only `need` of them. Puts a projection to
+  // those between the Filter and the join, so columns read only by the condition
+  // (after filter pushdown, s_region in `s_region = 'ASIA'`) do not flow through the
+  // join. `map` (the input's old columns -> new) is updated to the projection's.
+  static void narrow_filtered_input(std::shared_ptr<LogicalPlan>& slot, const std::vector<bool>& need,
+                                    ColumnMap& map) {
+    LogicalPlan& f = *slot;
+    if (f.kind != LogicalKind::kFilter) return;
+    std::vector<bool> keep(f.types.size(), false);
+    for (size_t i = 0; i < need.size() && i < map.size(); ++i) {
+      if (need[i] && map[i] >= 0) keep[static_cast<size_t>(map[i])] = true;
+    }
+    if (none(keep) && !keep.empty()) keep[0] = true;  // a batch's row count lives in its columns
+    if (std::all_of(keep.begin(), keep.end(), [](bool b) { return b; })) return;
+    auto project = std::make_shared<LogicalPlan>();
+    project->kind = LogicalKind::kProject;
+    ColumnMap to_project(f.types.size(), -1);
+    for (size_t c = 0; c < keep.size(); ++c) {
+      if (!keep[c]) continue;
+      to_project[c] = static_cast<int32_t>(project->exprs.size());
+      std::string name = c < f.names.size() ? f.names[c] : std::string();
+      project->exprs.push_back(make_column_ref(static_cast<int32_t>(c), f.types[c], name));
+      project->types.push_back(f.types[c]);
+      project->names.push_back(std::move(name));
+    }
+    for (int32_t& m : map) m = m < 0 ? -1 : to_project[static_cast<size_t>(m)];
+    project->children.push_back(std::move(slot));
+    slot = std::move(project);
   }
 
   std::unordered_map<const LogicalPlan*, int> uses_;
