@@ -67,7 +67,8 @@ class JoinTable {
   void finalize() {
     size_t buckets = 1024;
     while (buckets < store_.rows() * 2) buckets *= 2;
-    heads_.assign(buckets, kEnd);
+    choose_dense(buckets);
+    heads_.assign(dense_ ? dense_size_ : buckets, kEnd);
     next_.assign(store_.rows(), kEnd);
     mask_ = buckets - 1;
     // Insert back to front so chains list rows in input order.
@@ -76,12 +77,24 @@ class JoinTable {
         null_key_rows_.push_back(i);
         continue;
       }
-      size_t b = hashes_[i] & mask_;
+      size_t b = dense_ ? static_cast<size_t>(static_cast<uint64_t>(int_keys_[i]) - static_cast<uint64_t>(dense_min_))
+                        : hashes_[i] & mask_;
       next_[i] = heads_[b];
       heads_[b] = i;
     }
     std::reverse(null_key_rows_.begin(), null_key_rows_.end());
     matched_.assign(store_.rows(), 0);
+  }
+
+  // Dense: one integer key whose values span at most about as many slots as a
+  // hash table would have buckets. Then heads_ is indexed by key - dense_min_, each
+  // chain holds exactly the rows of one key value, and probes need neither a hash
+  // nor a key comparison.
+  bool dense() const { return dense_; }
+  // The first row whose key is `key` (kEnd when none).
+  uint64_t dense_head(int64_t key) const {
+    uint64_t slot = static_cast<uint64_t>(key) - static_cast<uint64_t>(dense_min_);
+    return slot < dense_size_ ? heads_[slot] : kEnd;
   }
 
   size_t size_bytes() const {
@@ -108,6 +121,30 @@ class JoinTable {
   std::vector<uint64_t> null_key_rows_;
   bool int_key_ = false;
   std::vector<int64_t> int_keys_;
+  bool dense_ = false;
+  int64_t dense_min_ = 0;
+  uint64_t dense_size_ = 0;
+
+  void choose_dense(size_t buckets) {
+    dense_ = false;
+    if (!int_key_) return;
+    bool any = false;
+    int64_t lo = 0, hi = 0;
+    for (size_t i = 0; i < int_keys_.size(); ++i) {
+      if (key_null_[i]) continue;
+      int64_t k = int_keys_[i];
+      if (!any || k < lo) lo = k;
+      if (!any || k > hi) hi = k;
+      any = true;
+    }
+    if (!any) return;
+    // hi - lo may overflow int64: compare in unsigned arithmetic.
+    uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+    if (span >= buckets) return;
+    dense_ = true;
+    dense_min_ = lo;
+    dense_size_ = span + 1;
+  }
 };
 
 HashJoin::HashJoin(OperatorPtr probe_child, OperatorPtr build_child, std::vector<int> probe_keys,
@@ -301,6 +338,15 @@ Status HashJoin::residual_passes(const std::vector<uint32_t>& probe_rows, const 
 
 Status HashJoin::emit_pairs(const std::vector<uint32_t>& probe_rows, const std::vector<uint64_t>& build_rows,
                             Batch& out) {
+  if (!residual_) {
+    // Every pair matches: no copies of the row lists.
+    for (uint32_t r : probe_rows) probe_matched_[r] = 1;
+    if (join_keeps_right(kind_)) {
+      for (uint64_t b : build_rows) table_->matched()[b] = 1;
+    }
+    if (!join_emits_pairs(kind_) || probe_rows.empty()) return Status::ok_status();
+    return combine(probe_, probe_rows, build_rows, out);
+  }
   std::vector<uint8_t> pass;
   STRATA_RETURN_IF_ERROR(residual_passes(probe_rows, build_rows, pass));
   std::vector<uint32_t> kept_probe;
@@ -328,12 +374,13 @@ Status HashJoin::probe_step(Batch& out) {
   const RowStore& store = table_->store();
   // Walks each probe row's chain; `key_null(r)` skips rows with a NULL key and
   // `matches(r, b)` decides whether build row b has the probe row's key.
-  auto walk = [&](auto key_null, auto matches) {
+  // `head(r)` is the start of row r's chain.
+  auto walk = [&](auto key_null, auto head, auto matches) {
     while (probe_row_ < probe_.rows && probe_rows.size() < types::kBatchRows) {
       size_t r = probe_row_;
       if (!chain_started_) {
         chain_started_ = true;
-        chain_ = key_null(r) ? kEnd : table_->head(probe_hashes_[r]);
+        chain_ = key_null(r) ? kEnd : head(r);
       }
       while (chain_ != kEnd && probe_rows.size() < types::kBatchRows) {
         uint64_t b = chain_;
@@ -353,14 +400,20 @@ Status HashJoin::probe_step(Batch& out) {
       }
     }
   };
-  if (int_probe()) {
+  auto hashed_head = [&](size_t r) { return table_->head(probe_hashes_[r]); };
+  if (int_probe() && table_->dense()) {
+    // Dense integer key: the chain of slot key - min holds exactly the matches.
+    const uint8_t* probe_null = probe_.columns[static_cast<size_t>(probe_keys_[0])].nulls();
+    walk([&](size_t r) { return probe_null[r] != 0; }, [&](size_t r) { return table_->dense_head(probe_ints_[r]); },
+         [](size_t, uint64_t) { return true; });
+  } else if (int_probe()) {
     // One integer key: compare the stored int64 keys; no hash or row comparison.
     const int64_t* build_keys = table_->int_keys();
     const uint8_t* probe_null = probe_.columns[static_cast<size_t>(probe_keys_[0])].nulls();
-    walk([&](size_t r) { return probe_null[r] != 0; },
+    walk([&](size_t r) { return probe_null[r] != 0; }, hashed_head,
          [&](size_t r, uint64_t b) { return build_keys[b] == probe_ints_[r]; });
   } else {
-    walk([&](size_t r) { return any_null(probe_, probe_keys_, r); },
+    walk([&](size_t r) { return any_null(probe_, probe_keys_, r); }, hashed_head,
          [&](size_t r, uint64_t b) {
            return table_->hash(b) == probe_hashes_[r] &&
                   equal_.equal(probe_, r, store.chunk_of(b), RowStore::offset_of(b));
@@ -491,11 +544,13 @@ Result<bool> HashJoin::next(Batch& out) {
             continue;
           }
           have_probe_ = true;
-          probe_hashes_.resize(probe_.rows);
-          hash_rows(probe_, probe_keys_, probe_hashes_.data());
           if (int_probe()) {
             probe_ints_.clear();
             append_int_keys(probe_.columns[static_cast<size_t>(probe_keys_[0])], probe_.rows, probe_ints_);
+          }
+          if (!int_probe() || !table_->dense()) {  // dense probes index by key, not hash
+            probe_hashes_.resize(probe_.rows);
+            hash_rows(probe_, probe_keys_, probe_hashes_.data());
           }
           probe_matched_.assign(probe_.rows, 0);
           probe_row_ = 0;

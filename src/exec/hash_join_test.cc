@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <climits>
 #include <random>
 
 #include "exec/operator_test_util.h"
@@ -117,6 +118,44 @@ TEST(HashJoinTest, MarkAndNotInRules) {
   EXPECT_TRUE((*got)[0][3].as_bool());
   EXPECT_FALSE((*got)[1][3].as_bool());
   EXPECT_TRUE((*got)[2][3].is_null());
+}
+
+// One integer key is joined through a direct array when its values are dense
+// (span below the hash table's size) and through the hash table otherwise; both
+// must agree with nested loops, at the edges of the range and of int64 too.
+TEST(HashJoinTest, DenseAndSparseIntegerKeysMatchNestedLoops) {
+  auto side = [](std::vector<int64_t> keys, uint64_t seed, bool wide) {
+    std::mt19937_64 rng(seed);
+    Rows rows;
+    Type t = wide ? Type::bigint() : Type::integer();
+    for (size_t i = 0; i < 700; ++i) {
+      int64_t k = keys[rng() % keys.size()];
+      Value v = rng() % 10 == 0 ? Value::null(t) : Value::of_int(t, k);
+      rows.push_back({v, random_text(rng, 2, 10), Value::bigint(static_cast<int64_t>(rng() % 100))});
+    }
+    return rows;
+  };
+  std::vector<int64_t> dense_negative, sparse, with_extremes;
+  for (int64_t k = -60; k <= 60; ++k) dense_negative.push_back(k);
+  for (int64_t k = 0; k < 50; ++k) sparse.push_back(k * 1'000'003 - 7);
+  with_extremes = {INT32_MIN, INT32_MAX, -1, 0, 1};
+  std::vector<int64_t> extremes_wide = {INT64_MIN, INT64_MAX, -1, 0, 1};
+  for (const auto& keys : {dense_negative, sparse, with_extremes}) {
+    // Probe keys include values outside the build's range (below and above).
+    std::vector<int64_t> probe_keys = keys;
+    if (keys.front() > INT32_MIN) probe_keys.push_back(keys.front() - 1);
+    if (keys.back() < INT32_MAX) probe_keys.push_back(keys.back() + 1);
+    Rows probe = side(probe_keys, 11, false);
+    for (JoinKind kind : kKinds) {
+      check(Case{kind, {0}, false, false}, probe, side(keys, 12, true), size_t{1} << 32, false);
+      check(Case{kind, {0}, true, false}, probe, side(keys, 13, true), size_t{1} << 32, false);
+    }
+  }
+  // A build span that overflows int64 (INT64_MIN .. INT64_MAX) is not dense.
+  for (JoinKind kind : kKinds) {
+    check(Case{kind, {0}, false, false}, side({-1, 0, 1, 5}, 14, false), side(extremes_wide, 15, true),
+          size_t{1} << 32, false);
+  }
 }
 
 TEST(HashJoinTest, GraceSpillUnderTinyBudget) {
