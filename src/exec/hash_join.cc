@@ -17,6 +17,8 @@ constexpr int kPartitionBits = 4;
 constexpr size_t kPartitions = size_t{1} << kPartitionBits;
 constexpr int kMaxSpillLevel = 15;
 constexpr uint64_t kEnd = UINT64_MAX;
+// The most slots of a direct-array join table (32 MiB of chain heads).
+constexpr uint64_t kDenseSlotsMax = uint64_t{1} << 22;
 
 std::vector<Type> concat(const std::vector<Type>& a, const std::vector<Type>& b) {
   std::vector<Type> out = a;
@@ -68,6 +70,7 @@ class JoinTable {
     size_t buckets = 1024;
     while (buckets < store_.rows() * 2) buckets *= 2;
     choose_dense(buckets);
+    unique_ = dense_;
     heads_.assign(dense_ ? dense_size_ : buckets, kEnd);
     next_.assign(store_.rows(), kEnd);
     mask_ = buckets - 1;
@@ -79,6 +82,7 @@ class JoinTable {
       }
       size_t b = dense_ ? static_cast<size_t>(static_cast<uint64_t>(int_keys_[i]) - static_cast<uint64_t>(dense_min_))
                         : hashes_[i] & mask_;
+      if (heads_[b] != kEnd) unique_ = false;  // (dense: a repeated key)
       next_[i] = heads_[b];
       heads_[b] = i;
     }
@@ -86,11 +90,12 @@ class JoinTable {
     matched_.assign(store_.rows(), 0);
   }
 
-  // Dense: one integer key whose values span at most about as many slots as a
-  // hash table would have buckets. Then heads_ is indexed by key - dense_min_, each
+  // Dense: one integer key whose values span few enough slots (choose_dense). Then heads_ is indexed by key - dense_min_, each
   // chain holds exactly the rows of one key value, and probes need neither a hash
   // nor a key comparison.
   bool dense() const { return dense_; }
+  // Dense and no key value repeats: every chain has one row.
+  bool dense_unique() const { return dense_ && unique_; }
   // The first row whose key is `key` (kEnd when none).
   uint64_t dense_head(int64_t key) const {
     uint64_t slot = static_cast<uint64_t>(key) - static_cast<uint64_t>(dense_min_);
@@ -98,8 +103,11 @@ class JoinTable {
   }
 
   size_t size_bytes() const {
-    // Stored rows, per-row hash, NULL flag, chain link and match flag, two buckets per row.
-    return store_.size_bytes() + store_.rows() * (8 + 1 + 8 + 1 + 16) + int_keys_.size() * sizeof(int64_t);
+    // Stored rows, per-row hash, NULL flag, chain link and match flag, and the
+    // buckets (two per row until finalize() sizes them).
+    size_t buckets = std::max(heads_.size(), store_.rows() * 2);
+    return store_.size_bytes() + store_.rows() * (8 + 1 + 8 + 1) + buckets * sizeof(uint64_t) +
+           int_keys_.size() * sizeof(int64_t);
   }
   size_t rows() const { return store_.rows(); }
   const RowStore& store() const { return store_; }
@@ -122,6 +130,7 @@ class JoinTable {
   bool int_key_ = false;
   std::vector<int64_t> int_keys_;
   bool dense_ = false;
+  bool unique_ = false;
   int64_t dense_min_ = 0;
   uint64_t dense_size_ = 0;
 
@@ -140,7 +149,10 @@ class JoinTable {
     if (!any) return;
     // hi - lo may overflow int64: compare in unsigned arithmetic.
     uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
-    if (span >= buckets) return;
+    // Up to 32 slots per row (date keys like 19920101..19981230 over 2556 rows
+    // qualify), never more than kDenseSlotsMax.
+    uint64_t limit = std::min<uint64_t>(std::max<uint64_t>(buckets, 32 * uint64_t{int_keys_.size()}), kDenseSlotsMax);
+    if (span >= limit) return;
     dense_ = true;
     dense_min_ = lo;
     dense_size_ = span + 1;
@@ -401,6 +413,31 @@ Status HashJoin::probe_step(Batch& out) {
     }
   };
   auto hashed_head = [&](size_t r) { return table_->head(probe_hashes_[r]); };
+  if (int_probe() && table_->dense_unique()) {
+    // At most one match per probe row: one pass, no chain state kept.
+    const uint8_t* probe_null = probe_.columns[static_cast<size_t>(probe_keys_[0])].nulls();
+    const int64_t* keys = probe_ints_.data();
+    size_t end = std::min(probe_.rows, probe_row_ + types::kBatchRows);
+    probe_rows.resize(end - probe_row_);
+    build_rows.resize(end - probe_row_);
+    size_t pairs = 0;
+    for (size_t r = probe_row_; r < end; ++r) {
+      uint64_t b = probe_null[r] ? kEnd : table_->dense_head(keys[r]);
+      if (b == kEnd) continue;
+      if (first_match_only) {
+        probe_matched_[r] = 1;
+        continue;
+      }
+      probe_rows[pairs] = static_cast<uint32_t>(r);
+      build_rows[pairs] = b;
+      ++pairs;
+    }
+    probe_rows.resize(pairs);
+    build_rows.resize(pairs);
+    probe_row_ = end;
+    chain_started_ = false;
+    return emit_pairs(probe_rows, build_rows, out);
+  }
   if (int_probe() && table_->dense()) {
     // Dense integer key: the chain of slot key - min holds exactly the matches.
     const uint8_t* probe_null = probe_.columns[static_cast<size_t>(probe_keys_[0])].nulls();

@@ -43,9 +43,9 @@ class JoinTable;
 // then they run over the budget. Right/full joins emit unmatched build rows per
 // partition. Output order is not defined.
 //
-// One integer key whose build values span no more slots than the hash table would
-// have buckets (dimension keys 1..n) is joined through a direct array indexed by
-// key - min: no hashing of probe rows and no key comparisons.
+// One integer key whose build values span at most max(buckets, 32 x rows) slots,
+// capped at 4M (dimension keys 1..n, yyyymmdd dates), is joined through a direct
+// array indexed by key - min: no hashing of probe rows and no key comparisons.
 //
 // Parallel plan (later): the build table is a RowStore plus chain arrays that
 // workers can build per hash partition and probe read-only.

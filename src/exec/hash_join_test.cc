@@ -151,6 +151,20 @@ TEST(HashJoinTest, DenseAndSparseIntegerKeysMatchNestedLoops) {
       check(Case{kind, {0}, true, false}, probe, side(keys, 13, true), size_t{1} << 32, false);
     }
   }
+  // Unique dense build keys (a dimension table): one match at most per probe row,
+  // with NULL keys on both sides and probe keys outside the range.
+  Rows unique_build;
+  for (int64_t k = -300; k <= 300; k += 2) {
+    unique_build.push_back({Value::bigint(k), Value::text("u"), Value::bigint(k % 100)});
+  }
+  unique_build.push_back({Value::null(Type::bigint()), Value::text("n"), Value::bigint(1)});
+  std::vector<int64_t> around;
+  for (int64_t k = -320; k <= 320; ++k) around.push_back(k);
+  for (JoinKind kind : kKinds) {
+    check(Case{kind, {0}, false, false}, side(around, 16, false), unique_build, size_t{1} << 32, false);
+    check(Case{kind, {0}, true, false}, side(around, 17, false), unique_build, size_t{1} << 32, false);
+  }
+  check(Case{JoinKind::kAnti, {0}, false, true}, side(around, 18, false), unique_build, size_t{1} << 32, false);
   // A build span that overflows int64 (INT64_MIN .. INT64_MAX) is not dense.
   for (JoinKind kind : kKinds) {
     check(Case{kind, {0}, false, false}, side({-1, 0, 1, 5}, 14, false), side(extremes_wide, 15, true),

@@ -697,21 +697,31 @@ Result<OperatorPtr> PhysicalPlanner::plan_inner_joins(const LogicalPlan& root, c
     OperatorPtr right = std::move(ops[static_cast<size_t>(next)]);
     int32_t lw = static_cast<int32_t>(layout.size());
     if (!left_keys.empty()) {
-      size_t nkeys = left_keys.size();
-      current = append_columns(std::move(current), std::move(left_keys));
-      right = append_columns(std::move(right), std::move(right_keys));
+      // A key that is a column on both sides is joined on that column; other keys
+      // are computed into columns appended to each side.
+      std::vector<BoundExprPtr> left_extra, right_extra;
       std::vector<int> pk, bk;
-      for (size_t k = 0; k < nkeys; ++k) {
-        pk.push_back(lw + static_cast<int>(k));
-        bk.push_back(nl.width + static_cast<int>(k));
+      for (size_t k = 0; k < left_keys.size(); ++k) {
+        if (left_keys[k]->kind == BoundExprKind::kColumnRef && right_keys[k]->kind == BoundExprKind::kColumnRef) {
+          pk.push_back(left_keys[k]->column);
+          bk.push_back(right_keys[k]->column);
+          continue;
+        }
+        pk.push_back(lw + static_cast<int>(left_extra.size()));
+        bk.push_back(nl.width + static_cast<int>(right_extra.size()));
+        left_extra.push_back(std::move(left_keys[k]));
+        right_extra.push_back(std::move(right_keys[k]));
       }
+      const int32_t appended = static_cast<int32_t>(left_extra.size());
+      current = append_columns(std::move(current), std::move(left_extra));
+      right = append_columns(std::move(right), std::move(right_extra));
       current =
           std::make_unique<HashJoin>(std::move(current), std::move(right), pk, bk, JoinKind::kInner, nullptr, false);
-      // Drop the key columns: probe keys sit after the probe's columns, build keys
-      // after the build's.
+      // Drop the appended key columns: probe keys sit after the probe's columns,
+      // build keys after the build's.
       std::vector<int32_t> keep;
       for (int32_t c = 0; c < lw; ++c) keep.push_back(c);
-      int32_t build_start = lw + static_cast<int32_t>(nkeys);
+      int32_t build_start = lw + appended;
       for (int32_t c = 0; c < nl.width; ++c) keep.push_back(build_start + c);
       current = keep_columns(std::move(current), keep);
     } else {
