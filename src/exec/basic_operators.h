@@ -15,17 +15,34 @@ namespace strata::exec {
 
 // Keeps the rows for which `predicate` is TRUE (not FALSE, not NULL).
 // Output: the child's columns.
+//
+// The predicate's top-level AND terms of the form `column op constant` (op one of
+// = <> < <= > >=, the column an integer, date, time or timestamp type, the constant
+// a non-NULL value of an integer type or the column's own type) are compared
+// natively, each narrowing a list of selected rows; the other terms are
+// evaluated as expressions over the rows that are left.
 class Filter final : public Operator {
  public:
   Filter(OperatorPtr child, sql::BoundExprPtr predicate);
   std::string name() const override { return "Filter"; }
   std::string detail() const override { return predicate_->to_string(); }
 
+  // One natively compared term.
+  struct Comparison {
+    enum class Op : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
+    int32_t column = 0;
+    Op op = Op::kEq;
+    int64_t constant = 0;
+  };
+
  protected:
   Result<bool> next(types::Batch& out) override;
 
  private:
   sql::BoundExprPtr predicate_;
+  std::vector<Comparison> comparisons_;
+  sql::BoundExprPtr rest_;  // the other terms (AND), or null
+  std::vector<uint32_t> selected_;
 };
 
 // Computes one column per expression over each child batch.
