@@ -16,6 +16,30 @@
 namespace strata::columnar {
 namespace {
 
+// ByteReader::uvarint64 / varint64 decoded inline, for the per-value loops of run
+// and dictionary decoding. Same results and failures: anything but a well-formed
+// varint inside the data goes through ByteReader, which fails it.
+inline uint64_t read_uvarint(ByteReader& r) {
+  std::span<const uint8_t> d = r.data();
+  size_t p = r.position();
+  uint64_t v = 0;
+  for (int shift = 0; shift < 70 && p < d.size(); shift += 7) {
+    uint8_t b = d[p++];
+    if (shift == 63 && (b & 0xfe) != 0) break;
+    v |= uint64_t{b & 0x7fu} << shift;
+    if ((b & 0x80) == 0) {
+      r.skip(p - r.position());
+      return v;
+    }
+  }
+  return r.uvarint64();
+}
+
+inline int64_t read_varint(ByteReader& r) {
+  uint64_t v = read_uvarint(r);
+  return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
+}
+
 using types::Type;
 using types::TypeId;
 using types::Value;
@@ -240,7 +264,7 @@ bool decode_ints_to(ByteReader& r, size_t n, size_t width, bool is_signed, Encod
       if (!r.ok() || count > r.remaining() || count > kDictionaryEntriesMax) return false;
       if (count == 0 && n > 0) return false;  // codes with nothing to index
       std::vector<T> dict(count);
-      for (auto& v : dict) v = static_cast<T>(r.varint64());
+      for (auto& v : dict) v = static_cast<T>(read_varint(r));
       if (!r.ok()) return false;
       bool codes_ok = true;
       const T* d = dict.data();
@@ -256,8 +280,8 @@ bool decode_ints_to(ByteReader& r, size_t n, size_t width, bool is_signed, Encod
       if (!r.ok() || runs > r.remaining()) return false;
       size_t at = 0;
       for (uint64_t i = 0; i < runs; i++) {
-        uint64_t len = r.uvarint64();
-        int64_t v = r.varint64();
+        uint64_t len = read_uvarint(r);
+        int64_t v = read_varint(r);
         if (!r.ok() || len > n - at) return false;
         std::fill_n(out + at, len, static_cast<T>(v));
         at += len;
@@ -314,7 +338,7 @@ void encode_strings(const std::vector<std::string_view>& vals, Encoding e, ByteW
 }
 
 bool read_string(ByteReader& r, std::string_view* s) {
-  uint64_t len = r.uvarint64();
+  uint64_t len = read_uvarint(r);
   if (!r.ok() || len > r.remaining()) return false;
   *s = r.string_view(len);
   return r.ok();
