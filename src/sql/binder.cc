@@ -1367,6 +1367,24 @@ struct Binder::Impl {
           STRATA_RETURN_IF_ERROR(err);
           return r;
         }
+        if (const catalog::MaterializedViewDef* mv = catalog->find_materialized_view(schema, name)) {
+          // A materialized view reads as a table over its current result
+          // (exec/view_maintainer.h).
+          auto plan = std::make_shared<LogicalPlan>();
+          plan->kind = LogicalKind::kGet;
+          plan->table = mv->as_table();
+          for (size_t i = 0; i < mv->column_names.size(); ++i) {
+            plan->columns.push_back(static_cast<int32_t>(i));
+            plan->types.push_back(mv->column_types[i]);
+            plan->names.push_back(mv->column_names[i]);
+            r.scope.columns.push_back({name, mv->column_names[i], mv->column_types[i]});
+          }
+          r.plan = plan;
+          Status err;
+          rename_scope(r.scope, t.alias, nullptr, ref.location, &err);
+          STRATA_RETURN_IF_ERROR(err);
+          return r;
+        }
         if (const catalog::ViewDef* view = catalog->find_view(schema, name)) {
           Result<std::vector<StatementPtr>> parsed = parse_sql(view->query_sql);
           if (!parsed.ok() || parsed->size() != 1 || !(*parsed)[0]->is<SelectStmt>()) {
@@ -2229,6 +2247,12 @@ struct Binder::Impl {
       }
       if (catalog->find_view(schema, name.name())) {
         return error_at("55000", fmt::format("cannot change view \"{}\"", name.name()), name.location);
+      }
+      if (catalog->find_materialized_view(schema, name.name())) {
+        return error_at("42809",
+                        fmt::format("cannot change materialized view \"{}\": it is maintained from its stream",
+                                    name.name()),
+                        name.location);
       }
       return error_at("42P01", fmt::format("relation \"{}\" does not exist", name.to_string()), name.location);
     }
