@@ -246,3 +246,27 @@ def test_kill9_while_producing_counts_every_record_once(tmp_path):
         srv.stop()
     finally:
         srv.close()
+
+
+def test_tumbling_windows_in_batch_and_in_a_view(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE STREAM clicks (user_id bigint, ts timestamp) WITH (topic = 'web.clicks', partitions = 2)")
+    q = ("SELECT window_start, window_end, count(*) AS n, max(user_id) AS last_user "
+         "FROM TUMBLE(clicks, ts, INTERVAL '1 minute') GROUP BY window_start, window_end")
+    cur.execute("CREATE MATERIALIZED VIEW per_minute AS " + q)
+    # Boundaries: 12:00:59.999 is in [12:00, 12:01); 12:01:00 starts the next window.
+    stamps = ["2024-05-01 12:00:00", "2024-05-01 12:00:59.999", "2024-05-01 12:01:00", "2024-05-01 12:02:30",
+              "2024-05-01 12:02:59.999999"]
+    produce(server, "web.clicks", [json.dumps({"user_id": i, "ts": t}) for i, t in enumerate(stamps)])
+    got = wait_equal(cur, "SELECT * FROM per_minute ORDER BY 1", q + " ORDER BY 1")
+    import datetime as dt
+    m = lambda h, mi: dt.datetime(2024, 5, 1, h, mi)
+    assert got == [(m(12, 0), m(12, 1), 2, 1), (m(12, 1), m(12, 2), 1, 2), (m(12, 2), m(12, 3), 2, 4)]
+    assert rows(cur, "SELECT user_id, window_start::text, window_end::text FROM TUMBLE(clicks, ts, "
+                     "INTERVAL '30 seconds') AS w WHERE w.user_id IN (1, 3) ORDER BY 1") == \
+        [(1, "2024-05-01 12:00:30", "2024-05-01 12:01:00"), (3, "2024-05-01 12:02:30", "2024-05-01 12:03:00")]
+    with pytest.raises(psycopg2.Error) as e:
+        cur.execute("SELECT * FROM TUMBLE(clicks, user_id, INTERVAL '1 minute')")
+    assert e.value.pgcode == "42804"
+    conn.close()
