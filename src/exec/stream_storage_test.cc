@@ -285,6 +285,8 @@ TEST_F(StreamTest, MaterializedViewRefusesWhatItCannotMaintain) {
                         "SELECT * FROM orders LIMIT 3", "SELECT count(DISTINCT country) FROM orders",
                         "SELECT string_agg(country, ',') FROM orders", "SELECT * FROM orders o JOIN t ON o.order_id = t.a",
                         "SELECT * FROM t", "SELECT random() FROM orders", "SELECT 1",
+                        "SELECT * FROM orders WHERE ts > now() - INTERVAL '1 hour'",
+                        "SELECT current_date, count(*) FROM orders",
                         "SELECT * FROM orders WHERE order_id IN (SELECT a FROM t)",
                         "SELECT row_number() OVER () FROM orders"}) {
     EXPECT_EQ(error(std::string("CREATE MATERIALIZED VIEW bad AS ") + q), "0A000") << q;

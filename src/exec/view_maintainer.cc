@@ -38,6 +38,13 @@ std::string unsupported_in(const BoundExpr& e) {
       if (e.function != nullptr && e.function->is_volatile) {
         return fmt::format("the volatile function {}()", e.function->name);
       }
+      // The statement's time has no meaning for a view that outlives statements.
+      if (e.function != nullptr) {
+        for (std::string_view f : {"now", "current_timestamp", "current_date", "current_time", "localtime",
+                                   "localtimestamp", "statement_timestamp", "transaction_timestamp"}) {
+          if (e.function->name == f) return fmt::format("the time-dependent function {}()", e.function->name);
+        }
+      }
       break;
     default: break;
   }
