@@ -13,6 +13,7 @@ namespace {
 
 constexpr uint32_t kMagic = 0x53544341;  // "STCA"
 // Version 1 had no streams section; it is read as a catalog without streams.
+// Version 2 had no materialized views section; read as a catalog without them.
 constexpr uint32_t kFirstFormatVersion = 1;
 constexpr uint64_t kMaxCatalogBytes = 256ull << 20;
 const char* kFileName = "catalog.bin";
@@ -137,13 +138,42 @@ std::shared_ptr<const TableDef> StreamDef::as_table() const {
   return t;
 }
 
+const MaterializedViewDef* CatalogSnapshot::find_materialized_view(std::string_view schema,
+                                                                   std::string_view name) const {
+  auto it = materialized_views.find(key(schema, name));
+  return it == materialized_views.end() ? nullptr : it->second.get();
+}
+
+const MaterializedViewDef* CatalogSnapshot::find_materialized_view_by_oid(Oid oid) const {
+  for (const auto& [k, v] : materialized_views) {
+    if (v->oid == oid) return v.get();
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const TableDef> MaterializedViewDef::as_table() const {
+  auto t = std::make_shared<TableDef>();
+  t->oid = oid;
+  t->schema = schema;
+  t->name = name;
+  for (size_t i = 0; i < column_names.size(); ++i) {
+    ColumnDef c;
+    c.name = column_names[i];
+    c.type = column_types[i];
+    t->columns.push_back(std::move(c));
+  }
+  t->comment = comment;
+  return t;
+}
+
 bool CatalogSnapshot::has_schema(std::string_view schema) const {
   return std::find(schemas.begin(), schemas.end(), schema) != schemas.end();
 }
 
 bool CatalogSnapshot::relation_exists(std::string_view schema, std::string_view name) const {
   std::string k = key(schema, name);
-  return tables.count(k) != 0 || views.count(k) != 0 || indexes.count(k) != 0 || streams.count(k) != 0;
+  return tables.count(k) != 0 || views.count(k) != 0 || indexes.count(k) != 0 || streams.count(k) != 0 ||
+         materialized_views.count(k) != 0;
 }
 
 std::vector<uint8_t> encode_catalog(const CatalogSnapshot& s) {
@@ -224,6 +254,20 @@ std::vector<uint8_t> encode_catalog(const CatalogSnapshot& s) {
     w.varint(st->watermark_delay_us);
     w.varint(st->allowed_lateness_us);
     put_string(w, st->dead_letter_topic);
+  }
+  w.uvarint(s.materialized_views.size());
+  for (const auto& [k, v] : s.materialized_views) {
+    w.u32(v->oid);
+    put_string(w, v->schema);
+    put_string(w, v->name);
+    put_string(w, v->comment);
+    put_string(w, v->query_sql);
+    w.u32(v->stream_oid);
+    w.uvarint(v->column_names.size());
+    for (size_t i = 0; i < v->column_names.size(); ++i) {
+      put_string(w, v->column_names[i]);
+      put_type(w, v->column_types[i]);
+    }
   }
   uint32_t crc = crc32c(out.data() + 12, out.size() - 12);
   w.patch_i32(8, static_cast<int32_t>(crc));
@@ -319,6 +363,22 @@ Result<CatalogSnapshot> decode_catalog(std::span<const uint8_t> bytes) {
       st->allowed_lateness_us = r.varint64();
       st->dead_letter_topic = get_string(r);
       s.streams[CatalogSnapshot::key(st->schema, st->name)] = std::move(st);
+    }
+  }
+  if (version >= 3) {
+    for (uint64_t n = get_count(r); n > 0 && r.ok(); --n) {
+      auto v = std::make_shared<MaterializedViewDef>();
+      v->oid = r.u32();
+      v->schema = get_string(r);
+      v->name = get_string(r);
+      v->comment = get_string(r);
+      v->query_sql = get_string(r);
+      v->stream_oid = r.u32();
+      for (uint64_t c = get_count(r); c > 0 && r.ok(); --c) {
+        v->column_names.push_back(get_string(r));
+        v->column_types.push_back(get_type(r));
+      }
+      s.materialized_views[CatalogSnapshot::key(v->schema, v->name)] = std::move(v);
     }
   }
   if (!r.ok() || !r.at_end()) return Status::corruption("catalog: truncated or trailing bytes");

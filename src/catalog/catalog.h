@@ -106,6 +106,24 @@ struct StreamDef {
   std::shared_ptr<const TableDef> as_table() const;
 };
 
+// A continuously maintained materialized view (CREATE MATERIALIZED VIEW) over a
+// stream. Only the definition lives here; its state and result belong to the
+// engine's streaming runtime (exec/view_maintainer.h) and its checkpoint files.
+struct MaterializedViewDef {
+  Oid oid = 0;
+  std::string schema = "public";
+  std::string name;
+  std::vector<std::string> column_names;  // output names (after the optional column list)
+  std::vector<types::Type> column_types;
+  std::string query_sql;                  // the defining query's text
+  Oid stream_oid = 0;                     // the stream it reads (DROP STREAM refuses while it exists)
+  std::string comment;
+
+  // The view seen as a relation (same OID, schema, name; its output columns):
+  // how the binder and executor read its current result.
+  std::shared_ptr<const TableDef> as_table() const;
+};
+
 // An immutable version of the catalog.
 struct CatalogSnapshot {
   uint64_t version = 0;
@@ -116,6 +134,7 @@ struct CatalogSnapshot {
   std::map<std::string, std::shared_ptr<const ViewDef>> views;
   std::map<std::string, std::shared_ptr<const IndexDef>> indexes;
   std::map<std::string, std::shared_ptr<const StreamDef>> streams;
+  std::map<std::string, std::shared_ptr<const MaterializedViewDef>> materialized_views;
 
   static std::string key(std::string_view schema, std::string_view name);
   const TableDef* find_table(std::string_view schema, std::string_view name) const;
@@ -124,8 +143,10 @@ struct CatalogSnapshot {
   const StreamDef* find_stream(std::string_view schema, std::string_view name) const;
   const StreamDef* find_stream_by_oid(Oid oid) const;
   const TableDef* find_table_by_oid(Oid oid) const;
+  const MaterializedViewDef* find_materialized_view(std::string_view schema, std::string_view name) const;
+  const MaterializedViewDef* find_materialized_view_by_oid(Oid oid) const;
   bool has_schema(std::string_view schema) const;
-  // Whether any table, view, index or stream of that schema has this name (relations
+  // Whether any table, view, index, stream or materialized view of that schema has this name (relations
   // share one namespace, as in PostgreSQL's pg_class).
   bool relation_exists(std::string_view schema, std::string_view name) const;
   Oid allocate_oid() { return next_oid++; }
@@ -158,7 +179,7 @@ class Catalog {
 
 // Encoding of a snapshot (docs/formats/catalog.md), exposed for tests. Writes the
 // current format version; `decode_catalog` also reads every earlier version.
-inline constexpr uint32_t kCatalogFormatVersion = 2;
+inline constexpr uint32_t kCatalogFormatVersion = 3;
 std::vector<uint8_t> encode_catalog(const CatalogSnapshot& s);
 Result<CatalogSnapshot> decode_catalog(std::span<const uint8_t> bytes);
 

@@ -3,13 +3,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
 #include "base/logging.h"
 #include "columnar/table_store.h"
 #include "exec/builtin_functions.h"
+#include "exec/stream_runtime.h"
 #include "exec/table_storage.h"
+#include "exec/view_maintainer.h"
 
 namespace strata::exec {
 
@@ -183,11 +186,14 @@ std::vector<columnar::TableColumn> store_columns(const catalog::TableDef& t) {
 
 }  // namespace
 
+Engine::Engine(io::FileSystem* fs, EngineOptions options) : fs_(fs), options_(std::move(options)) {}
+
 Result<std::unique_ptr<Engine>> Engine::open(io::FileSystem* fs, EngineOptions options) {
   std::unique_ptr<Engine> e(new Engine(fs, std::move(options)));
   register_builtin_functions(e->functions_);
   if (e->options_.data_dir.empty()) {
     e->catalog_ = catalog::Catalog::in_memory();
+    STRATA_RETURN_IF_ERROR(e->start_streams());
     return e;
   }
   STRATA_RETURN_IF_ERROR(fs->create_dirs(e->options_.data_dir + "/tables"));
@@ -213,11 +219,53 @@ Result<std::unique_ptr<Engine>> Engine::open(io::FileSystem* fs, EngineOptions o
     }
     e->storages_[table->oid] = std::make_shared<ColumnarTableStorage>(std::move(store).value());
   }
-  logging::info("sql engine ready", "tables", snap->tables.size(), "views", snap->views.size());
+  STRATA_RETURN_IF_ERROR(e->start_streams());
+  logging::info("sql engine ready", "tables", snap->tables.size(), "views", snap->views.size(), "materialized_views",
+                snap->materialized_views.size());
   return e;
 }
 
-Engine::~Engine() = default;
+Status Engine::start_streams() {
+  if (options_.topic_access == nullptr) return Status::ok_status();
+  StreamRuntimeOptions ro;
+  ro.checkpoint_interval_ms = std::max<int64_t>(1, options_.checkpoint_interval_ms);
+  ro.step_bytes = std::max<int32_t>(1024, options_.view_step_bytes);
+  std::string dir;
+  auto snap = catalog_->snapshot();
+  if (!options_.data_dir.empty()) {
+    dir = options_.data_dir + "/views";
+    STRATA_RETURN_IF_ERROR(fs_->create_dirs(dir));
+    // Checkpoints of views dropped while a crash kept DROP from removing them.
+    STRATA_ASSIGN_OR_RETURN(std::vector<std::string> names, fs_->list_dir(dir));
+    for (const std::string& n : names) {
+      unsigned long oid = 0;
+      if (std::sscanf(n.c_str(), "%lu.ckpt", &oid) == 1 && snap->find_materialized_view_by_oid(
+                                                               static_cast<catalog::Oid>(oid)) == nullptr) {
+        STRATA_RETURN_IF_ERROR(fs_->remove(dir + "/" + n));
+      }
+    }
+  }
+  runtime_ = std::make_unique<StreamRuntime>(options_.topic_access, dir.empty() ? nullptr : fs_, dir, ro);
+  for (const auto& [key, def] : snap->materialized_views) {
+    Result<std::unique_ptr<ViewMaintainer>> m =
+        ViewMaintainer::make(def, snap, &functions_, options_.query_memory_bytes, spill_dir());
+    if (!m.ok()) {
+      logging::error("materialized view not maintained", "view", def->name, "error", m.status().to_string());
+      std::lock_guard<std::mutex> lock(mu_);
+      broken_views_[def->oid] = m.status();
+      continue;
+    }
+    runtime_->add(std::move(m).value());
+  }
+  runtime_->start();
+  return Status::ok_status();
+}
+
+void Engine::stop_streams() {
+  if (runtime_) runtime_->stop();
+}
+
+Engine::~Engine() { stop_streams(); }
 
 std::unique_ptr<Session> Engine::new_session() {
   int32_t pid = next_process_id_.fetch_add(1);

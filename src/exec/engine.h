@@ -31,7 +31,9 @@
 
 namespace strata::exec {
 
-class TopicAccess;  // topic_access.h
+class TopicAccess;     // topic_access.h
+class StreamRuntime;   // stream_runtime.h
+class ViewMaintainer;  // view_maintainer.h
 
 struct EngineOptions {
   std::string data_dir;                       // tables live in data_dir/tables, catalog in data_dir/catalog
@@ -46,6 +48,11 @@ struct EngineOptions {
   // The broker's topics, for streams (CREATE STREAM, SELECT and INSERT over them).
   // Null: stream statements fail with 0A000. Not owned; must outlive the engine.
   TopicAccess* topic_access = nullptr;
+  // Materialized views (stream_runtime.h): how often each view commits its input
+  // offsets and state to its checkpoint file (data_dir/views/<oid>.ckpt), and how
+  // many bytes of records one view reads per step.
+  int64_t checkpoint_interval_ms = 1000;
+  int32_t view_step_bytes = 1 << 20;
 
   static int default_parallel_workers();
 };
@@ -143,6 +150,10 @@ class Session {
   Result<StatementResult> run_create_stream(const sql::CreateStreamStmt& stmt);
   Result<StatementResult> run_drop_stream(const sql::DropStmt& stmt);
   Result<StatementResult> run_show_streams();
+  // Materialized views (session_view.cc).
+  Result<StatementResult> run_create_materialized_view(const sql::CreateViewStmt& stmt);
+  Result<StatementResult> run_drop_materialized_view(const sql::DropStmt& stmt);
+  Result<StatementResult> run_show_materialized_views();
   // NOTICEs for the records the statement's stream scans skipped.
   void report_skipped_records(StatementResult& r);
   // Runs a bound kInsert/kUpdate/kDelete plan; `rows`, when given, replaces the plan's
@@ -192,6 +203,15 @@ class Engine {
   // OID; 0A000 when the engine has no TopicAccess.
   Result<std::shared_ptr<TableStorage>> stream_storage(catalog::Oid stream_oid);
   Status drop_storage(catalog::Oid table_oid);
+  // The storage of materialized view `oid`: reads its current result
+  // (view_maintainer.h). Null when no view has that OID; the view's error when it
+  // is not maintained (a damaged checkpoint); 0A000 without TopicAccess.
+  Result<std::shared_ptr<TableStorage>> materialized_view_storage(catalog::Oid view_oid);
+  // The runtime that maintains materialized views; null without TopicAccess.
+  StreamRuntime* stream_runtime() { return runtime_.get(); }
+  // Stops the materialized views' thread after a last checkpoint (idempotent;
+  // the destructor calls it). The server calls it before closing the log.
+  void stop_streams();
   // Background work: flush small writes into parts, merge parts. Called by the
   // server's maintenance timer (off the event loop).
   void maintenance();
@@ -200,7 +220,9 @@ class Engine {
 
  private:
   friend class Session;
-  Engine(io::FileSystem* fs, EngineOptions options) : fs_(fs), options_(std::move(options)) {}
+  Engine(io::FileSystem* fs, EngineOptions options);
+  // Creates the runtime and hands it every materialized view of the catalog.
+  Status start_streams();
 
   io::FileSystem* fs_;
   EngineOptions options_;
@@ -210,6 +232,11 @@ class Engine {
   std::map<catalog::Oid, std::shared_ptr<TableStorage>> storages_;
   std::map<int32_t, Session*> sessions_;
   std::atomic<int32_t> next_process_id_{1000};
+  // Views the runtime could not take at open (their definition no longer binds).
+  std::map<catalog::Oid, Status> broken_views_;  // guarded by mu_
+  // Last member: stopped and destroyed first, while the catalog and functions it
+  // uses still exist.
+  std::unique_ptr<StreamRuntime> runtime_;
 };
 
 }  // namespace strata::exec

@@ -157,8 +157,9 @@ Result<StatementDescription> Session::describe(const sql::Statement& stmt, std::
     return d;
   } else if (const auto* show = s->as_if<sql::ShowStmt>()) {
     d.returns_rows = true;
-    if (show->name == "streams") {
-      STRATA_ASSIGN_OR_RETURN(StatementResult streams, run_show_streams());
+    if (show->name == "streams" || show->name == "materialized_views") {
+      STRATA_ASSIGN_OR_RETURN(StatementResult streams,
+                              show->name == "streams" ? run_show_streams() : run_show_materialized_views());
       d.column_names = std::move(streams.column_names);
       d.column_types = std::move(streams.column_types);
     } else {
@@ -386,6 +387,7 @@ Result<StatementResult> Session::run_set_show(const sql::Statement& stmt) {
     return r;
   }
   if (show.name == "streams") return run_show_streams();
+  if (show.name == "materialized_views") return run_show_materialized_views();
   auto it = settings_.find(show.name);
   if (it == settings_.end()) {
     return Status::sql("42704", fmt::format("unrecognized configuration parameter \"{}\"", show.name));

@@ -212,6 +212,7 @@ Result<StatementResult> Session::run_ddl(const sql::Statement& stmt, std::string
     }
     case sql::NodeKind::kCreateViewStmt: {
       const auto& v = stmt.as<sql::CreateViewStmt>();
+      if (v.materialized) return run_create_materialized_view(v);
       std::string schema = schema_of(v.name);
       const std::string& name = v.name.name();
       auto snap = cat.snapshot();
@@ -328,6 +329,7 @@ Result<StatementResult> Session::run_ddl(const sql::Statement& stmt, std::string
     case sql::NodeKind::kDropStmt: {
       const auto& d = stmt.as<sql::DropStmt>();
       if (d.object_type == sql::ObjectType::kStream) return run_drop_stream(d);
+      if (d.object_type == sql::ObjectType::kMaterializedView) return run_drop_materialized_view(d);
       std::string word = relation_kind_word(d.object_type);
       std::transform(word.begin(), word.end(), word.begin(), ::toupper);
       r.command_tag = "DROP " + word;

@@ -70,6 +70,10 @@ struct Session::Transaction {
     if (!st) {
       STRATA_ASSIGN_OR_RETURN(st, engine->stream_storage(oid));
     }
+    // Nor a stream: a materialized view's storage reads its current result.
+    if (!st) {
+      STRATA_ASSIGN_OR_RETURN(st, engine->materialized_view_storage(oid));
+    }
     if (!st) return Status::sql("42P01", fmt::format("relation \"{}\" does not exist", def.name));
     TableState s;
     s.storage = st;

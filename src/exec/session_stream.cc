@@ -238,6 +238,14 @@ Result<StatementResult> Session::run_drop_stream(const sql::DropStmt& d) {
     Status dropped = engine_->catalog().update([&](catalog::CatalogSnapshot& next) -> Status {
       auto it = next.streams.find(catalog::CatalogSnapshot::key(schema, name));
       if (it != next.streams.end()) {
+        for (const auto& [k, mv] : next.materialized_views) {
+          if (mv->stream_oid == it->second->oid) {
+            return error_at("2BP01",
+                            fmt::format("cannot drop stream \"{}\" because materialized view \"{}\" depends on it",
+                                        name, mv->name),
+                            n.location);
+          }
+        }
         next.streams.erase(it);
         return Status::ok_status();
       }

@@ -3,10 +3,14 @@
 // INSERT appending encoded records.
 #include "exec/stream_storage.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
+#include <chrono>
+#include <functional>
 #include <mutex>
+#include <thread>
 
 #include "exec/engine_test_util.h"
 #include "exec/topic_access.h"
@@ -221,6 +225,99 @@ TEST(StreamWithoutLogTest, StreamStatementsFailClearly) {
   auto r = s->execute_all("CREATE STREAM s (a int)");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().sqlstate(), "0A000");
+}
+
+
+// Materialized views (view_maintainer.h, stream_runtime.h) over the fake log: the
+// runtime thread maintains them; the test polls until the view equals the batch
+// SELECT of the same query over the stream.
+namespace mv {
+
+bool eventually_equal(const std::function<std::vector<std::string>()>& a,
+                      const std::function<std::vector<std::string>()>& b) {
+  for (int i = 0; i < 500; ++i) {
+    if (a() == b()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+}  // namespace mv
+
+TEST_F(StreamTest, MaterializedViewEqualsBatch) {
+  ASSERT_EQ(error(kCreateOrders), "ok");
+  const char* q =
+      "SELECT country, count(*) AS n, count(amount) AS na, sum(amount) AS s, avg(amount) AS a, min(order_id) AS lo, "
+      "max(order_id) AS hi FROM orders WHERE order_id > 1 GROUP BY country HAVING count(*) > 0";
+  ASSERT_EQ(error(std::string("CREATE MATERIALIZED VIEW v AS ") + q), "ok");
+  ASSERT_EQ(error("CREATE MATERIALIZED VIEW g AS SELECT count(*) AS n, sum(amount) AS s FROM orders"), "ok");
+  ASSERT_EQ(error("CREATE MATERIALIZED VIEW f AS SELECT order_id * 10 AS x, lower(country) AS c FROM orders "
+                  "WHERE amount > 1"),
+            "ok");
+  EXPECT_EQ(rows("SELECT * FROM g"), (std::vector<std::string>{"0|NULL"}));
+  for (int i = 0; i < 50; ++i) {
+    topics_.produce("checkout.orders", i % 2,
+                    fmt::format(R"({{"order_id": {}, "country": "{}", "amount": {}}})", i, i % 3 ? "BR" : "DE",
+                                i % 7 == 0 ? "null" : fmt::format("{}.25", i)));
+  }
+  auto sorted = [&](std::string_view sql) { return rows(sql); };
+  EXPECT_TRUE(mv::eventually_equal([&] { return sorted("SELECT * FROM v ORDER BY country"); },
+                                   [&] { return sorted(std::string(q) + " ORDER BY country"); }));
+  EXPECT_TRUE(mv::eventually_equal([&] { return sorted("SELECT * FROM g"); },
+                                   [&] { return sorted("SELECT count(*), sum(amount) FROM orders"); }));
+  EXPECT_TRUE(mv::eventually_equal(
+      [&] { return sorted("SELECT * FROM f ORDER BY x"); },
+      [&] { return sorted("SELECT order_id * 10, lower(country) FROM orders WHERE amount > 1 ORDER BY 1"); }));
+  // A view joins like a table.
+  EXPECT_EQ(rows("SELECT v.country, g.n FROM v, g WHERE v.country = 'DE'"), (std::vector<std::string>{"DE|50"}));
+  EXPECT_EQ(error("INSERT INTO v VALUES ('x', 1, 1, 1, 1, 1, 1)"), "42809");
+  EXPECT_EQ(error("DROP STREAM orders"), "2BP01");
+  EXPECT_EQ(error("DROP MATERIALIZED VIEW v, g, f"), "ok");
+  EXPECT_EQ(error("DROP MATERIALIZED VIEW v"), "42P01");
+  EXPECT_EQ(error("DROP MATERIALIZED VIEW IF EXISTS v"), "ok");
+  EXPECT_EQ(error("DROP STREAM orders"), "ok");
+}
+
+TEST_F(StreamTest, MaterializedViewRefusesWhatItCannotMaintain) {
+  ASSERT_EQ(error(kCreateOrders), "ok");
+  ASSERT_EQ(error("CREATE TABLE t (a int)"), "ok");
+  for (const char* q : {"SELECT DISTINCT country FROM orders", "SELECT * FROM orders ORDER BY order_id",
+                        "SELECT * FROM orders LIMIT 3", "SELECT count(DISTINCT country) FROM orders",
+                        "SELECT string_agg(country, ',') FROM orders", "SELECT * FROM orders o JOIN t ON o.order_id = t.a",
+                        "SELECT * FROM t", "SELECT random() FROM orders", "SELECT 1",
+                        "SELECT * FROM orders WHERE ts > now() - INTERVAL '1 hour'",
+                        "SELECT current_date, count(*) FROM orders",
+                        "SELECT * FROM orders WHERE order_id IN (SELECT a FROM t)",
+                        "SELECT row_number() OVER () FROM orders"}) {
+    EXPECT_EQ(error(std::string("CREATE MATERIALIZED VIEW bad AS ") + q), "0A000") << q;
+  }
+  EXPECT_EQ(error("CREATE MATERIALIZED VIEW v AS SELECT count(*) AS n, count(*) AS n FROM orders"), "42701");
+  EXPECT_EQ(error("CREATE MATERIALIZED VIEW v AS SELECT nope FROM orders"), "42703");
+  ASSERT_EQ(error("CREATE MATERIALIZED VIEW v AS SELECT count(*) FROM orders"), "ok");
+  EXPECT_EQ(error("CREATE MATERIALIZED VIEW v AS SELECT count(*) FROM orders"), "42P07");
+  EXPECT_EQ(error("CREATE MATERIALIZED VIEW IF NOT EXISTS v AS SELECT count(*) FROM orders"), "ok");
+  EXPECT_EQ(rows("SELECT relkind FROM pg_class WHERE relname = 'v'"), (std::vector<std::string>{"m"}));
+}
+
+TEST_F(StreamTest, MaterializedViewDeadLettersWhatItCannotApply) {
+  ASSERT_EQ(error(kCreateOrders), "ok");
+  ASSERT_EQ(error("CREATE MATERIALIZED VIEW v AS SELECT order_id, 100 / order_id AS inv FROM orders"), "ok");
+  EXPECT_TRUE(topics_.has_topic("checkout.orders.dlq"));
+  topics_.produce("checkout.orders", 0, R"({"order_id": 4})");
+  topics_.produce("checkout.orders", 0, R"({"order_id": )");
+  topics_.produce("checkout.orders", 1, R"({"order_id": 0})");
+  topics_.produce("checkout.orders", 1, R"({"order_id": 5})");
+  EXPECT_TRUE(mv::eventually_equal([&] { return rows("SELECT * FROM v ORDER BY order_id"); },
+                                   [] { return std::vector<std::string>{"4|25", "5|20"}; }));
+  EXPECT_TRUE(mv::eventually_equal([&] { return std::vector<std::string>{std::to_string(topics_.values("checkout.orders.dlq").size())}; },
+                                   [] { return std::vector<std::string>{"2"}; }));
+  std::vector<std::string> dead = topics_.values("checkout.orders.dlq");
+  ASSERT_EQ(dead.size(), 2u);
+  std::string all = dead[0] + dead[1];
+  EXPECT_NE(all.find("\"reason\":\"division by zero\""), std::string::npos) << all;
+  EXPECT_NE(all.find("\"partition\":0,\"offset\":1"), std::string::npos) << all;
+  EXPECT_NE(all.find("\"partition\":1,\"offset\":0"), std::string::npos) << all;
+  EXPECT_NE(all.find("\"value\":\"{\\\"order_id\\\": \""), std::string::npos) << all;
 }
 
 }  // namespace

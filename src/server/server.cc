@@ -58,6 +58,8 @@ Status Server::open() {
     engine_options.result_rows_max = static_cast<size_t>(config_.sql.result_rows_max);
     if (config_.sql.parallel_workers > 0) engine_options.parallel_workers = std::min(config_.sql.parallel_workers, 16);
     engine_options.parallel_rows_min = static_cast<uint64_t>(config_.sql.parallel_rows_min);
+    engine_options.checkpoint_interval_ms = config_.streams.checkpoint_interval_ms;
+    engine_options.view_step_bytes = static_cast<int32_t>(std::min<int64_t>(config_.streams.view_step_bytes, 64 << 20));
     STRATA_ASSIGN_OR_RETURN(state_->engine, exec::Engine::open(fs, engine_options));
     state_->sql = std::make_unique<SqlBackend>(state_->engine.get());
     pg_backend_ = state_->sql.get();
@@ -112,6 +114,9 @@ Status Server::run() {
                 state_->pg->bound_endpoint().to_string(), "data_dir", config_.data_dir, "version", STRATA_VERSION);
   io.run();
 
+  // The materialized views' thread stops (after its last checkpoints) before the
+  // log closes; request_stop() already made its TopicAccess calls fail fast.
+  if (state_->engine) state_->engine->stop_streams();
   Status closed = state_->log->close();
   if (!closed.ok()) {
     logging::error("log close failed", "error", closed.to_string());

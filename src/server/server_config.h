@@ -23,6 +23,12 @@ struct SqlConfig {
   int64_t parallel_rows_min = 131072;        // default of min_parallel_table_scan_rows
 };
 
+// Materialized views ([streams]; copied into exec::EngineOptions at startup).
+struct StreamsConfig {
+  int64_t checkpoint_interval_ms = 1000;  // per view: offsets and state committed this often
+  int64_t view_step_bytes = 1 << 20;      // bytes of records one view reads per step
+};
+
 struct ServerConfig {
   std::string data_dir = "./strata-data";
   std::string kafka_listen = "127.0.0.1:9092";
@@ -33,6 +39,7 @@ struct ServerConfig {
   kafka::KafkaOptions kafka;
   pgwire::PgOptions pg;  // limits of the PostgreSQL listener
   SqlConfig sql;
+  StreamsConfig streams;
 
   // Reads a TOML file over the current values; unknown keys are errors (a
   // typo must not silently fall back to a default).

@@ -1071,7 +1071,7 @@ class Printer {
       }
       case NodeKind::kCreateViewStmt: {
         const CreateViewStmt& v = s.as<CreateViewStmt>();
-        open("create-view");
+        open(v.materialized ? "create-materialized-view" : "create-view");
         if (v.or_replace) word("or-replace");
         if (v.temporary) word("temp");
         if (v.if_not_exists) word("if-not-exists");

@@ -865,6 +865,7 @@ struct CreateViewStmt : Statement {
   bool or_replace = false;
   bool temporary = false;
   bool if_not_exists = false;  // SQLite's CREATE VIEW IF NOT EXISTS
+  bool materialized = false;   // CREATE MATERIALIZED VIEW: maintained over a stream
   std::vector<std::string> columns;
   QueryPtr query;
   std::string query_text;  // the query's source text (the view definition)
@@ -1018,6 +1019,7 @@ struct ShowStmt : Statement {
   STRATA_SQL_NODE(kShowStmt)
   explicit ShowStmt(int32_t loc) : Statement(kKind, loc) {}
   std::string name;  // "all" for SHOW ALL; SHOW TIME ZONE → "timezone";
+                     // SHOW MATERIALIZED VIEWS → "materialized_views";
                      // SHOW TRANSACTION ISOLATION LEVEL → "transaction_isolation"
 };
 

@@ -1367,6 +1367,24 @@ struct Binder::Impl {
           STRATA_RETURN_IF_ERROR(err);
           return r;
         }
+        if (const catalog::MaterializedViewDef* mv = catalog->find_materialized_view(schema, name)) {
+          // A materialized view reads as a table over its current result
+          // (exec/view_maintainer.h).
+          auto plan = std::make_shared<LogicalPlan>();
+          plan->kind = LogicalKind::kGet;
+          plan->table = mv->as_table();
+          for (size_t i = 0; i < mv->column_names.size(); ++i) {
+            plan->columns.push_back(static_cast<int32_t>(i));
+            plan->types.push_back(mv->column_types[i]);
+            plan->names.push_back(mv->column_names[i]);
+            r.scope.columns.push_back({name, mv->column_names[i], mv->column_types[i]});
+          }
+          r.plan = plan;
+          Status err;
+          rename_scope(r.scope, t.alias, nullptr, ref.location, &err);
+          STRATA_RETURN_IF_ERROR(err);
+          return r;
+        }
         if (const catalog::ViewDef* view = catalog->find_view(schema, name)) {
           Result<std::vector<StatementPtr>> parsed = parse_sql(view->query_sql);
           if (!parsed.ok() || parsed->size() != 1 || !(*parsed)[0]->is<SelectStmt>()) {
@@ -1433,9 +1451,75 @@ struct Binder::Impl {
 
   // generate_series(start, stop[, step]) and unnest(array) in FROM. The arguments
   // may read enclosing queries' columns (LATERAL use in a subquery).
+  // TUMBLE(relation, time_column, size): the relation's rows with window_start
+  // (date_bin(size, time, epoch): windows aligned to 1970-01-01 00:00:00) and
+  // window_end (window_start + size) appended. Expressions only, so a batch
+  // SELECT and a materialized view over it compute the same windows.
+  Result<FromResult> bind_tumble(const FunctionRef& f, const Scope* outer) {
+    const FuncCall& fc = *f.call;
+    const auto* rel = fc.args.size() == 3 ? fc.args[0]->as_if<ColumnRef>() : nullptr;
+    if (rel == nullptr || rel->names.empty() || rel->names.size() > 2 || f.with_ordinality) {
+      return error_at("42883", "TUMBLE takes (relation, time column, INTERVAL size)", f.location);
+    }
+    TableName tn(fc.args[0]->location);
+    tn.name.parts = rel->names;
+    tn.name.location = fc.args[0]->location;
+    STRATA_ASSIGN_OR_RETURN(FromResult in, bind_table_ref(tn, outer));
+    ExprMode mode;
+    mode.scope = &in.scope;
+    mode.clause = "TUMBLE";
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr ts, bind_expr(*fc.args[1], mode));
+    if (ts->type.id() != TypeId::kTimestamp) {
+      return error_at("42804", fmt::format("TUMBLE needs a timestamp column, not {}", ts->type.name()),
+                      fc.args[1]->location);
+    }
+    Scope empty;
+    empty.outer = outer;
+    ExprMode constant_mode;
+    constant_mode.scope = &empty;
+    constant_mode.clause = "TUMBLE";
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr size, bind_expr(*fc.args[2], constant_mode));
+    STRATA_ASSIGN_OR_RETURN(size, coerce(std::move(size), Type::interval(), fc.args[2]->location));
+    std::vector<BoundExprPtr> bin_args;
+    bin_args.push_back(size->clone());
+    bin_args.push_back(std::move(ts));
+    bin_args.push_back(make_constant(types::Value::timestamp(0)));
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr start, call("date_bin", std::move(bin_args), f.location));
+    std::vector<BoundExprPtr> end_args;
+    end_args.push_back(start->clone());
+    end_args.push_back(std::move(size));
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr end, call("+", std::move(end_args), f.location));
+    auto plan = std::make_shared<LogicalPlan>();
+    plan->kind = LogicalKind::kProject;
+    FromResult r;
+    std::string range = rel->names.back();
+    for (size_t i = 0; i < in.scope.columns.size(); ++i) {
+      const ScopeColumn& c = in.scope.columns[i];
+      plan->exprs.push_back(make_column_ref(static_cast<int32_t>(i), c.type, c.name));
+      plan->types.push_back(c.type);
+      plan->names.push_back(c.name);
+      r.scope.columns.push_back({range, c.name, c.type, c.hidden});
+    }
+    for (auto* e : {&start, &end}) {
+      std::string col = e == &start ? "window_start" : "window_end";
+      (*e)->name = col;
+      plan->types.push_back((*e)->type);
+      plan->names.push_back(col);
+      r.scope.columns.push_back({range, col, (*e)->type});
+      plan->exprs.push_back(std::move(*e));
+    }
+    plan->children.push_back(in.plan);
+    r.plan = plan;
+    Status err;
+    rename_scope(r.scope, f.alias, nullptr, f.location, &err);
+    STRATA_RETURN_IF_ERROR(err);
+    return r;
+  }
+
   Result<FromResult> bind_function_ref(const FunctionRef& f, const Scope* outer) {
     const FuncCall& call_ast = *f.call;
     std::string name = lower(call_ast.name.name());
+    if (name == "tumble" && call_ast.name.parts.size() == 1) return bind_tumble(f, outer);
     if ((call_ast.name.parts.size() > 1 && call_ast.name.parts[0] != "pg_catalog") || f.with_ordinality ||
         (name != "generate_series" && name != "unnest")) {
       return error_at("0A000", fmt::format("function {} in FROM is not supported", call_ast.name.to_string()),
@@ -2229,6 +2313,12 @@ struct Binder::Impl {
       }
       if (catalog->find_view(schema, name.name())) {
         return error_at("55000", fmt::format("cannot change view \"{}\"", name.name()), name.location);
+      }
+      if (catalog->find_materialized_view(schema, name.name())) {
+        return error_at("42809",
+                        fmt::format("cannot change materialized view \"{}\": it is maintained from its stream",
+                                    name.name()),
+                        name.location);
       }
       return error_at("42P01", fmt::format("relation \"{}\" does not exist", name.to_string()), name.location);
     }

@@ -719,6 +719,8 @@ Result<StatementPtr> Parser::parse_reset_or_show(bool show) {
     name = "session_authorization";
   } else if (accept_word("all")) {
     name = "all";
+  } else if (show && accept_words("materialized", "views")) {
+    name = "materialized_views";
   } else {
     STRATA_ASSIGN_OR_RETURN(name, parse_var_name());
   }

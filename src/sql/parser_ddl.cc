@@ -76,7 +76,11 @@ Result<StatementPtr> Parser::parse_create() {
     if (or_replace || temporary || unlogged) return error();
     return parse_create_stream(location);
   }
-  if (at_word("materialized") && peek_word("view")) return parse_unsupported(location, "CREATE MATERIALIZED VIEW");
+  if (at_word("materialized") && peek_word("view")) {
+    if (or_replace || temporary || unlogged) return error();
+    advance();
+    return parse_create_view(location, false, false, /*materialized=*/true);
+  }
   if (at_word("constraint") && peek_word("trigger")) return parse_unsupported(location, "CREATE TRIGGER");
   if (at(TokenKind::kIdent) && is_unsupported_object(cur().text)) {
     return parse_unsupported(location, "CREATE " + upper(cur().text));
@@ -329,11 +333,12 @@ Result<Constraint> Parser::parse_table_constraint() {
   return c;
 }
 
-Result<StatementPtr> Parser::parse_create_view(int32_t location, bool or_replace, bool temporary) {
+Result<StatementPtr> Parser::parse_create_view(int32_t location, bool or_replace, bool temporary, bool materialized) {
   auto stmt = std::make_unique<CreateViewStmt>(location);
   stmt->or_replace = or_replace;
   stmt->temporary = temporary;
-  accept_word("recursive");
+  stmt->materialized = materialized;
+  if (!materialized) accept_word("recursive");
   STRATA_RETURN_IF_ERROR(expect_word("view"));
   if (at_word("if") && peek_word("not") && peek_word("exists", 2)) {
     advance();

@@ -142,7 +142,7 @@ class Parser {
   Status parse_references(Constraint& c);
   // DEFERRABLE, NOT DEFERRABLE, INITIALLY DEFERRED|IMMEDIATE: accepted, ignored.
   bool skip_constraint_attribute();
-  Result<StatementPtr> parse_create_view(int32_t location, bool or_replace, bool temporary);
+  Result<StatementPtr> parse_create_view(int32_t location, bool or_replace, bool temporary, bool materialized = false);
   Result<StatementPtr> parse_create_index(int32_t location, bool unique);
   Result<StatementPtr> parse_drop();
   Result<StatementPtr> parse_alter();

@@ -598,7 +598,10 @@ TEST(ParserDdlTest, UnsupportedStatementsAreNamed) {
   EXPECT_EQ(stmt("REINDEX t1i1"), "(unsupported 'REINDEX')");
   EXPECT_EQ(stmt("VACUUM"), "(unsupported 'VACUUM')");
   EXPECT_EQ(stmt("CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql"), "(unsupported 'CREATE FUNCTION')");
-  EXPECT_EQ(stmt("CREATE MATERIALIZED VIEW m AS SELECT 1"), "(unsupported 'CREATE MATERIALIZED VIEW')");
+  EXPECT_EQ(stmt("CREATE MATERIALIZED VIEW m AS SELECT 1"), "(create-materialized-view m (select (targets 1)))");
+  EXPECT_EQ(stmt("CREATE MATERIALIZED VIEW IF NOT EXISTS m (a) AS SELECT x FROM s"),
+            "(create-materialized-view if-not-exists m (columns a) (select (targets x) (from (table s))))");
+  EXPECT_EQ(stmt("SHOW MATERIALIZED VIEWS"), "(show materialized_views)");
   EXPECT_EQ(stmt("GRANT SELECT ON t TO u"), "(unsupported 'GRANT')");
   // The statement after an unsupported one still parses.
   auto r = parse_sql("CREATE TRIGGER x INSERT ON t BEGIN SELECT 1; END; SELECT 2");

@@ -168,6 +168,7 @@ std::optional<int64_t> relation_oid(const catalog::CatalogSnapshot& c, std::stri
     if (const auto* v = c.find_view(sch, name)) return v->oid;
     if (const auto* ix = c.find_index(sch, name)) return ix->oid;
     if (const auto* st = c.find_stream(sch, name)) return st->oid;
+    if (const auto* mv = c.find_materialized_view(sch, name)) return mv->oid;
     for (const auto& ix : catalog_indexes(c)) {
       if (ix.schema == sch && ix.name == name) return ix.oid;
     }
@@ -188,6 +189,9 @@ std::optional<std::string> relation_name(const catalog::CatalogSnapshot& c, int6
   }
   for (const auto& [k, st] : c.streams) {
     if (st->oid == o) return shown(st->schema, st->name);
+  }
+  for (const auto& [k, mv] : c.materialized_views) {
+    if (mv->oid == o) return shown(mv->schema, mv->name);
   }
   for (const auto& ix : catalog_indexes(c)) {
     if (ix.oid == o) return shown(ix.schema, ix.name);
@@ -422,6 +426,14 @@ std::optional<SystemTable> system_table(std::string_view schema, std::string_vie
              {"relispopulated", boolean(true)},
              {"relnatts", int2(static_cast<int16_t>(st->columns.size()))}});
     }
+    for (const auto& [k, mv] : c.materialized_views) {
+      b.row({{"oid", oid(mv->oid)},
+             {"relname", text(mv->name)},
+             {"relnamespace", nsp(mv->schema)},
+             {"relkind", text("m")},
+             {"relispopulated", boolean(true)},
+             {"relnatts", int2(static_cast<int16_t>(mv->column_names.size()))}});
+    }
     for (const auto& ix : indexes) {
       b.row({{"oid", oid(ix.oid)},
              {"relname", text(ix.name)},
@@ -480,6 +492,10 @@ std::optional<SystemTable> system_table(std::string_view schema, std::string_vie
     for (const auto& [k, st] : c.streams) {
       for (size_t i = 0; i < st->columns.size(); ++i)
         add(st->oid, st->columns[i].name, st->columns[i].type, i, st->columns[i].not_null, false);
+    }
+    for (const auto& [k, mv] : c.materialized_views) {
+      for (size_t i = 0; i < mv->column_names.size(); ++i)
+        add(mv->oid, mv->column_names[i], mv->column_types[i], i, false, false);
     }
     for (const auto& ix : catalog_indexes(c)) {
       if (ix.table == nullptr) continue;

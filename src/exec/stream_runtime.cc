@@ -1,0 +1,133 @@
+#include "exec/stream_runtime.h"
+
+#include <fmt/format.h>
+
+#include "base/logging.h"
+
+namespace strata::exec {
+
+StreamRuntime::StreamRuntime(TopicAccess* access, io::FileSystem* fs, std::string checkpoint_dir,
+                             StreamRuntimeOptions options)
+    : access_(access), fs_(fs), dir_(std::move(checkpoint_dir)), options_(options) {}
+
+StreamRuntime::~StreamRuntime() { stop(); }
+
+void StreamRuntime::start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable() || stopping_) return;
+  thread_ = std::thread([this] { run(); });
+}
+
+void StreamRuntime::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string StreamRuntime::checkpoint_path(catalog::Oid oid) const {
+  if (fs_ == nullptr || dir_.empty()) return "";
+  return fmt::format("{}/{}.ckpt", dir_, oid);
+}
+
+void StreamRuntime::add(std::shared_ptr<ViewMaintainer> view) {
+  auto e = std::make_shared<Entry>();
+  e->view = std::move(view);
+  e->last_checkpoint = std::chrono::steady_clock::now();
+  std::string path = checkpoint_path(e->view->def().oid);
+  if (!path.empty()) {
+    Status s = e->view->load_checkpoint(fs_, path);
+    if (!s.ok()) logging::error("materialized view not maintained", "view", e->view->def().name, "error", s.to_string());
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    views_[e->view->def().oid] = e;
+  }
+  wake_.notify_all();
+}
+
+Status StreamRuntime::remove(catalog::Oid oid) {
+  std::shared_ptr<Entry> e;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = views_.find(oid);
+    if (it == views_.end()) return Status::ok_status();
+    e = it->second;
+    views_.erase(it);
+  }
+  std::lock_guard<std::mutex> lock(e->mu);
+  e->removed = true;
+  std::string path = checkpoint_path(oid);
+  if (!path.empty() && fs_->exists(path)) return fs_->remove(path);
+  return Status::ok_status();
+}
+
+std::shared_ptr<ViewMaintainer> StreamRuntime::find(catalog::Oid oid) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = views_.find(oid);
+  return it == views_.end() ? nullptr : it->second->view;
+}
+
+bool StreamRuntime::step(Entry& e) {
+  std::lock_guard<std::mutex> lock(e.mu);
+  if (e.removed || !e.view->failure().ok()) return false;
+  auto now = std::chrono::steady_clock::now();
+  if (now < e.retry_after) return false;
+  Result<bool> r = e.view->step(access_, options_.step_bytes);
+  if (!r.ok()) {
+    std::string err = r.status().to_string();
+    if (err != e.last_error) {
+      logging::warn("materialized view step failed; retrying", "view", e.view->def().name, "error", err);
+      e.last_error = err;
+    }
+    e.retry_after = now + std::chrono::milliseconds(options_.retry_wait_ms);
+    return false;
+  }
+  e.last_error.clear();
+  return *r;
+}
+
+void StreamRuntime::checkpoint(Entry& e, bool force) {
+  std::lock_guard<std::mutex> lock(e.mu);
+  if (e.removed || !e.view->dirty()) return;
+  std::string path = checkpoint_path(e.view->def().oid);
+  if (path.empty()) return;
+  auto now = std::chrono::steady_clock::now();
+  if (!force && now - e.last_checkpoint < std::chrono::milliseconds(options_.checkpoint_interval_ms)) return;
+  Status s = e.view->write_checkpoint(fs_, path);
+  if (!s.ok()) {
+    // The state stays in memory and the next interval tries again; what a crash
+    // loses now is replayed from the previous checkpoint's offsets.
+    logging::warn("materialized view checkpoint failed", "view", e.view->def().name, "error", s.to_string());
+  }
+  e.last_checkpoint = now;
+}
+
+void StreamRuntime::run() {
+  while (true) {
+    std::vector<std::shared_ptr<Entry>> entries;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) break;
+      for (auto& [oid, e] : views_) entries.push_back(e);
+    }
+    bool progress = false;
+    for (auto& e : entries) {
+      progress = step(*e) || progress;
+      checkpoint(*e, false);
+    }
+    if (progress) continue;
+    std::unique_lock<std::mutex> lock(mu_);
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.idle_wait_ms), [this] { return stopping_; });
+  }
+  std::vector<std::shared_ptr<Entry>> entries;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [oid, e] : views_) entries.push_back(e);
+  }
+  for (auto& e : entries) checkpoint(*e, true);
+}
+
+}  // namespace strata::exec

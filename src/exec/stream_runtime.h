@@ -1,0 +1,87 @@
+// StreamRuntime: the engine's thread that keeps every materialized view current
+// (docs/streams.md, "Runtime and checkpoints").
+//
+// One thread (started by start(), joined by stop()) loops over the views: each
+// view takes one bounded step (ViewMaintainer::step: at most `step_bytes` of new
+// records), and a view whose state changed is checkpointed once
+// `checkpoint_interval_ms` has passed since its last checkpoint. When no view has
+// new records the thread waits `idle_wait_ms` (or until stop). A failing step
+// (the log unavailable, a topic deleted) is logged and retried after
+// `retry_wait_ms`; it changes nothing. stop() writes a last checkpoint of every
+// changed view, so a clean shutdown replays nothing.
+//
+// The thread calls TopicAccess, which blocks the caller (never the event loop).
+//
+// Threads: every public method is safe from any thread. A view's step and
+// checkpoint run under its entry's mutex, which remove() also takes, so a dropped
+// view is never checkpointed after its file was removed.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "exec/topic_access.h"
+#include "exec/view_maintainer.h"
+#include "io/file_system.h"
+
+namespace strata::exec {
+
+struct StreamRuntimeOptions {
+  int64_t checkpoint_interval_ms = 1000;
+  int32_t step_bytes = 1 << 20;  // bytes of records one view reads per step
+  int64_t idle_wait_ms = 20;
+  int64_t retry_wait_ms = 500;
+};
+
+class StreamRuntime {
+ public:
+  // `fs` null or `checkpoint_dir` empty: no checkpoints (views restart empty).
+  StreamRuntime(TopicAccess* access, io::FileSystem* fs, std::string checkpoint_dir, StreamRuntimeOptions options);
+  ~StreamRuntime();
+
+  void start();
+  // Idempotent. Returns after the thread has written its last checkpoints.
+  void stop();
+
+  // Where view `oid` keeps its checkpoint ("" without checkpoints).
+  std::string checkpoint_path(catalog::Oid oid) const;
+  // Loads the view's checkpoint (a damaged one leaves the view failed, reported
+  // by its stats and to readers) and starts maintaining it.
+  void add(std::shared_ptr<ViewMaintainer> view);
+  // Stops maintaining the view and removes its checkpoint file.
+  Status remove(catalog::Oid oid);
+  std::shared_ptr<ViewMaintainer> find(catalog::Oid oid) const;
+
+ private:
+  struct Entry {
+    std::shared_ptr<ViewMaintainer> view;
+    std::mutex mu;          // held for a step or checkpoint, and by remove()
+    bool removed = false;   // under mu
+    std::chrono::steady_clock::time_point last_checkpoint;
+    std::chrono::steady_clock::time_point retry_after;
+    std::string last_error;
+  };
+  void run();
+  // One step of the entry; true when it consumed records.
+  bool step(Entry& e);
+  void checkpoint(Entry& e, bool force);
+
+  TopicAccess* access_;
+  io::FileSystem* fs_;
+  std::string dir_;
+  StreamRuntimeOptions options_;
+  mutable std::mutex mu_;  // guards views_, stopping_
+  std::condition_variable wake_;
+  std::map<catalog::Oid, std::shared_ptr<Entry>> views_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace strata::exec

@@ -1,0 +1,160 @@
+#include "exec/view_checkpoint.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "base/bytes.h"
+#include "base/crc32c.h"
+
+namespace strata::exec {
+
+namespace {
+
+constexpr uint32_t kMagic = 0x53544d56;  // "STMV"
+constexpr size_t kHeaderBytes = 12;      // magic, version, crc
+
+void put_type(ByteWriter& w, const types::Type& t) {
+  w.u8(static_cast<uint8_t>(t.id()));
+  w.varint(t.precision());
+  w.varint(t.scale());
+}
+
+bool get_type(ByteReader& r, types::Type* out) {
+  uint8_t id = r.u8();
+  int32_t p = static_cast<int32_t>(r.varint64());
+  int32_t s = static_cast<int32_t>(r.varint64());
+  if (!r.ok() || id == 0 || id > static_cast<uint8_t>(types::TypeId::kJsonb)) return false;
+  *out = types::Type(static_cast<types::TypeId>(id), p, s);
+  return true;
+}
+
+// A count that cannot exceed the bytes left (each element takes at least one byte).
+bool get_count(ByteReader& r, uint64_t* n) {
+  *n = r.uvarint64();
+  return r.ok() && *n <= r.remaining();
+}
+
+void put_column(ByteWriter& w, const types::Vector& v, size_t rows) {
+  const types::Type& t = v.type();
+  for (size_t i = 0; i < rows; ++i) w.u8(v.is_null(i) ? 1 : 0);
+  if (t.is_string_like()) {
+    for (size_t i = 0; i < rows; ++i) {
+      if (v.is_null(i)) continue;
+      std::string_view s = v.data<std::string_view>()[i];
+      w.uvarint(s.size());
+      w.string(s);
+    }
+    return;
+  }
+  size_t width = t.physical_size();
+  for (size_t i = 0; i < rows; ++i) {
+    if (!v.is_null(i)) w.bytes(v.raw_data() + i * width, width);
+  }
+}
+
+bool get_column(ByteReader& r, types::Vector& v, size_t rows) {
+  const types::Type& t = v.type();
+  v.resize(rows);
+  std::vector<uint8_t> nulls(rows);
+  for (size_t i = 0; i < rows; ++i) {
+    nulls[i] = r.u8();
+    if (nulls[i] > 1) return false;
+  }
+  if (!r.ok()) return false;
+  for (size_t i = 0; i < rows; ++i) {
+    if (nulls[i]) {
+      v.set_null(i);
+      continue;
+    }
+    if (t.is_string_like()) {
+      uint64_t n = r.uvarint64();
+      if (!r.ok() || n > r.remaining()) return false;
+      v.data<std::string_view>()[i] = v.add_string(r.string_view(n));
+    } else {
+      size_t width = t.physical_size();
+      std::span<const uint8_t> b = r.bytes(width);
+      if (!r.ok()) return false;
+      std::memcpy(v.raw_data() + i * width, b.data(), width);
+    }
+  }
+  return r.ok();
+}
+
+Status corrupt(std::string what) { return Status::corruption("view checkpoint: " + what); }
+
+}  // namespace
+
+std::vector<uint8_t> encode_view_checkpoint(const ViewCheckpoint& c) {
+  std::vector<uint8_t> out;
+  ByteWriter w(&out);
+  w.u32(kMagic);
+  w.u32(kViewCheckpointFormatVersion);
+  w.u32(0);  // CRC-32C of everything after this field, patched below
+  w.u32(c.view_oid);
+  w.u64(c.sequence);
+  w.u64(c.input_records);
+  w.u64(c.dead_letters);
+  w.uvarint(c.next_offsets.size());
+  for (const auto& [partition, offset] : c.next_offsets) {
+    w.varint(partition);
+    w.varint(offset);
+  }
+  w.uvarint(c.state_types.size());
+  for (const auto& t : c.state_types) put_type(w, t);
+  w.uvarint(c.state.size());
+  for (const auto& b : c.state) {
+    w.uvarint(b->rows);
+    for (size_t col = 0; col < c.state_types.size(); ++col) put_column(w, b->columns[col], b->rows);
+  }
+  uint32_t crc = crc32c(out.data() + kHeaderBytes, out.size() - kHeaderBytes);
+  w.patch_i32(8, static_cast<int32_t>(crc));
+  return out;
+}
+
+Result<ViewCheckpoint> decode_view_checkpoint(std::span<const uint8_t> bytes) {
+  ByteReader r(bytes);
+  if (bytes.size() < kHeaderBytes) return corrupt(fmt::format("truncated header ({} bytes)", bytes.size()));
+  if (r.u32() != kMagic) return corrupt("bad magic");
+  uint32_t version = r.u32();
+  if (version != kViewCheckpointFormatVersion) return corrupt(fmt::format("unknown format version {}", version));
+  uint32_t crc = r.u32();
+  if (crc32c(bytes.data() + kHeaderBytes, bytes.size() - kHeaderBytes) != crc) return corrupt("checksum mismatch");
+  ViewCheckpoint c;
+  c.view_oid = r.u32();
+  c.sequence = r.u64();
+  c.input_records = r.u64();
+  c.dead_letters = r.u64();
+  uint64_t n = 0;
+  if (!get_count(r, &n)) return corrupt("bad partition count");
+  for (; n > 0; --n) {
+    int64_t partition = r.varint64();
+    int64_t offset = r.varint64();
+    if (!r.ok() || partition < 0 || partition > INT32_MAX || offset < 0) return corrupt("bad partition offset");
+    c.next_offsets[static_cast<int32_t>(partition)] = offset;
+  }
+  if (!get_count(r, &n)) return corrupt("bad column count");
+  for (; n > 0; --n) {
+    types::Type t;
+    if (!get_type(r, &t)) return corrupt("bad column type");
+    c.state_types.push_back(t);
+  }
+  if (!get_count(r, &n)) return corrupt("bad batch count");
+  for (; n > 0; --n) {
+    uint64_t rows = r.uvarint64();
+    // Every row takes at least one null-flag byte per column.
+    if (!r.ok() || (!c.state_types.empty() && rows > r.remaining()) || rows > types::kBatchRowsMax) {
+      return corrupt("bad row count");
+    }
+    types::Batch b(c.state_types);
+    for (size_t col = 0; col < c.state_types.size(); ++col) {
+      if (!get_column(r, b.columns[col], rows)) return corrupt("truncated column data");
+    }
+    b.rows = rows;
+    c.state.push_back(std::make_shared<const types::Batch>(std::move(b)));
+  }
+  if (!r.ok() || !r.at_end()) return corrupt("truncated or trailing bytes");
+  return c;
+}
+
+}  // namespace strata::exec

@@ -1,0 +1,49 @@
+// ViewCheckpoint: what one materialized view commits atomically at a checkpoint
+// (docs/formats/view-checkpoint.md): the next input offset of every partition of
+// its stream and the operator state those offsets produced. Loading it and
+// resuming from its offsets applies every input record exactly once.
+//
+// The file is written whole to a temporary file, fdatasync'd, renamed over the
+// previous checkpoint and the directory fsync'd (io::FileSystem::
+// write_file_atomic), so after a crash there is either the old or the new
+// checkpoint, never a mix. decode_view_checkpoint rejects anything damaged
+// (magic, version, checksum, truncation, impossible counts, unknown types) with a
+// kCorruption status; it never trusts a count before checking the bytes left.
+//
+// Threads: plain values; encode/decode are pure functions.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "base/status.h"
+#include "catalog/catalog.h"
+#include "types/batch.h"
+#include "types/type.h"
+
+namespace strata::exec {
+
+inline constexpr uint32_t kViewCheckpointFormatVersion = 1;
+// Largest checkpoint file read back (a bound on a corrupt length, not a design size).
+inline constexpr uint64_t kViewCheckpointBytesMax = 1ull << 32;
+
+struct ViewCheckpoint {
+  catalog::Oid view_oid = 0;
+  uint64_t sequence = 0;       // 1 for the first checkpoint of the view, +1 per checkpoint
+  uint64_t input_records = 0;  // records consumed so far (applied or dead-lettered)
+  uint64_t dead_letters = 0;   // of those, records sent to the dead-letter topic
+  // Partition -> the next offset to read (every record below it is in `state`).
+  std::map<int32_t, int64_t> next_offsets;
+  // The operator state: rows of `state_types` (ViewMaintainer defines their meaning:
+  // partial aggregates per group, or the view's rows for a view without GROUP BY).
+  std::vector<types::Type> state_types;
+  std::vector<std::shared_ptr<const types::Batch>> state;
+};
+
+std::vector<uint8_t> encode_view_checkpoint(const ViewCheckpoint& c);
+Result<ViewCheckpoint> decode_view_checkpoint(std::span<const uint8_t> bytes);
+
+}  // namespace strata::exec

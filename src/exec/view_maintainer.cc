@@ -1,0 +1,680 @@
+#include "exec/view_maintainer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "exec/basic_operators.h"
+#include "exec/physical_planner.h"
+#include "exec/view_checkpoint.h"
+#include "sql/binder.h"
+#include "sql/column_pruning.h"
+#include "sql/parser.h"
+
+namespace strata::exec {
+
+namespace {
+
+using sql::BoundExpr;
+using sql::BoundExprKind;
+using sql::LogicalKind;
+using sql::LogicalPlan;
+using sql::LogicalPlanPtr;
+
+Status unsupported(const std::string& view, const std::string& what) {
+  return Status::sql("0A000", fmt::format("materialized view \"{}\": {} cannot be maintained incrementally (supported: "
+                                          "one stream, WHERE, scalar expressions, GROUP BY with count, sum, avg, "
+                                          "min, max, HAVING)",
+                                          view, what));
+}
+
+// The first part of `e` that a view cannot hold, or "".
+std::string unsupported_in(const BoundExpr& e) {
+  switch (e.kind) {
+    case BoundExprKind::kSubquery: return "a subquery";
+    case BoundExprKind::kOuterRef: return "a correlated reference";
+    case BoundExprKind::kParameter: return "a parameter";
+    case BoundExprKind::kFunction:
+      if (e.function != nullptr && e.function->is_volatile) {
+        return fmt::format("the volatile function {}()", e.function->name);
+      }
+      // The statement's time has no meaning for a view that outlives statements.
+      if (e.function != nullptr) {
+        for (std::string_view f : {"now", "current_timestamp", "current_date", "current_time", "localtime",
+                                   "localtimestamp", "statement_timestamp", "transaction_timestamp"}) {
+          if (e.function->name == f) return fmt::format("the time-dependent function {}()", e.function->name);
+        }
+      }
+      break;
+    default: break;
+  }
+  for (const auto& c : e.children) {
+    std::string s = unsupported_in(*c);
+    if (!s.empty()) return s;
+  }
+  return "";
+}
+
+std::string kind_word(const LogicalPlan& p) {
+  switch (p.kind) {
+    case LogicalKind::kJoin: return "a join";
+    case LogicalKind::kWindow: return "a window function";
+    case LogicalKind::kSort: return "ORDER BY";
+    case LogicalKind::kLimit: return "LIMIT/OFFSET";
+    case LogicalKind::kDistinct: return "DISTINCT";
+    case LogicalKind::kSetOp: return "UNION/INTERSECT/EXCEPT";
+    case LogicalKind::kValues: return "a query without a stream (VALUES, system tables)";
+    case LogicalKind::kTableFunction: return "a table function in FROM";
+    case LogicalKind::kAggregate: return "a second level of aggregation";
+    default: return "this query shape";
+  }
+}
+
+sql::BoundAggregate clone_aggregate(const sql::BoundAggregate& a) {
+  sql::BoundAggregate c;
+  c.function = a.function;
+  for (const auto& x : a.args) c.args.push_back(x->clone());
+  c.direct_args = a.direct_args;
+  c.distinct = a.distinct;
+  if (a.filter) c.filter = a.filter->clone();
+  c.type = a.type;
+  c.name = a.name;
+  return c;
+}
+
+// The kGet that reads the view's state: a relation with oid 0 (no catalog object).
+LogicalPlanPtr state_get(const std::vector<types::Type>& types) {
+  auto table = std::make_shared<catalog::TableDef>();
+  table->oid = 0;
+  table->name = "view state";
+  auto get = std::make_shared<LogicalPlan>();
+  get->kind = LogicalKind::kGet;
+  for (size_t i = 0; i < types.size(); ++i) {
+    catalog::ColumnDef c;
+    c.name = fmt::format("s{}", i);
+    c.type = types[i];
+    table->columns.push_back(c);
+    get->columns.push_back(static_cast<int32_t>(i));
+    get->names.push_back(c.name);
+  }
+  get->types = types;
+  get->table = std::move(table);
+  return get;
+}
+
+sql::BoundExprPtr cast_if_needed(sql::BoundExprPtr e, const types::Type& to) {
+  if (e->type == to) return e;
+  return sql::make_cast(std::move(e), to);
+}
+
+// Per-row reasons in a dead-letter record are JSON strings.
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+bool valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+std::string base64(std::string_view s) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < s.size(); i += 3) {
+    uint32_t v = (uint32_t{static_cast<uint8_t>(s[i])} << 16) | (uint32_t{static_cast<uint8_t>(s[i + 1])} << 8) |
+                 static_cast<uint8_t>(s[i + 2]);
+    for (int k = 3; k >= 0; --k) out.push_back(kAlphabet[(v >> (6 * k)) & 63]);
+  }
+  if (i < s.size()) {
+    uint32_t v = uint32_t{static_cast<uint8_t>(s[i])} << 16;
+    if (i + 1 < s.size()) v |= uint32_t{static_cast<uint8_t>(s[i + 1])} << 8;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(i + 1 < s.size() ? kAlphabet[(v >> 6) & 63] : '=');
+    out.push_back('=');
+  }
+  return out;
+}
+
+// A data exception (SQLSTATE class 22: division by zero, out of range, a bad
+// cast) is a property of the rows, not of the view: those rows are dead-lettered.
+bool is_row_error(const Status& s) { return s.sqlstate().substr(0, 2) == "22"; }
+
+}  // namespace
+
+ViewMaintainer::~ViewMaintainer() = default;
+
+Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<const catalog::MaterializedViewDef> def,
+                                                             std::shared_ptr<const catalog::CatalogSnapshot> catalog,
+                                                             const sql::FunctionRegistry* functions,
+                                                             size_t memory_bytes, std::string spill_dir) {
+  std::unique_ptr<ViewMaintainer> m(new ViewMaintainer());
+  m->def_ = def;
+  m->catalog_ = catalog;
+  m->functions_ = functions;
+  m->memory_bytes_ = memory_bytes;
+  m->spill_dir_ = std::move(spill_dir);
+  const std::string& name = def->name;
+
+  STRATA_ASSIGN_OR_RETURN(std::vector<sql::StatementPtr> parsed, sql::parse_sql(def->query_sql));
+  if (parsed.size() != 1 || !parsed[0]->is<sql::SelectStmt>()) {
+    return Status::sql("42601", fmt::format("materialized view \"{}\": the definition must be one SELECT", name));
+  }
+  sql::Binder binder(catalog, functions);
+  STRATA_ASSIGN_OR_RETURN(LogicalPlanPtr root, binder.bind_query(*parsed[0]->as<sql::SelectStmt>().query));
+  m->column_types_ = root->types;
+  m->column_names_ = root->names;
+  for (size_t i = 0; i < def->column_names.size() && i < m->column_names_.size(); ++i) {
+    m->column_names_[i] = def->column_names[i];
+  }
+
+  // Split the plan: post nodes, the aggregate, pre nodes, the stream's kGet.
+  std::vector<LogicalPlan*> post;
+  LogicalPlan* node = root.get();
+  auto check_exprs = [&](const LogicalPlan& p) -> Status {
+    std::vector<const BoundExpr*> exprs;
+    if (p.predicate) exprs.push_back(p.predicate.get());
+    for (const auto& e : p.exprs) exprs.push_back(e.get());
+    for (const auto& e : p.groups) exprs.push_back(e.get());
+    for (const auto& a : p.aggregates) {
+      for (const auto& x : a.args) exprs.push_back(x.get());
+      if (a.filter) exprs.push_back(a.filter.get());
+    }
+    for (const BoundExpr* e : exprs) {
+      std::string what = unsupported_in(*e);
+      if (!what.empty()) return unsupported(name, what);
+    }
+    return Status::ok_status();
+  };
+  auto walk_chain = [&](std::vector<LogicalPlan*>* chain) -> Status {
+    while (node->kind == LogicalKind::kProject || node->kind == LogicalKind::kFilter) {
+      STRATA_RETURN_IF_ERROR(check_exprs(*node));
+      if (chain) chain->push_back(node);
+      node = node->children[0].get();
+    }
+    return Status::ok_status();
+  };
+  STRATA_RETURN_IF_ERROR(walk_chain(&post));
+  LogicalPlan* agg = nullptr;
+  if (node->kind == LogicalKind::kAggregate) {
+    agg = node;
+    STRATA_RETURN_IF_ERROR(check_exprs(*agg));
+    node = agg->children[0].get();
+    STRATA_RETURN_IF_ERROR(walk_chain(nullptr));
+  }
+  if (node->kind != LogicalKind::kGet) return unsupported(name, kind_word(*node));
+  const catalog::StreamDef* stream = catalog->find_stream_by_oid(node->table->oid);
+  if (stream == nullptr) {
+    if (catalog->find_materialized_view_by_oid(node->table->oid) != nullptr) {
+      return unsupported(name, fmt::format("reading materialized view \"{}\" (cascades)", node->table->name));
+    }
+    return unsupported(name, fmt::format("reading table \"{}\" (the input must be one stream)", node->table->name));
+  }
+  m->stream_ = catalog->streams.at(catalog::CatalogSnapshot::key(stream->schema, stream->name));
+  for (const auto& c : stream->columns) m->stream_types_.push_back(c.type);
+  std::vector<formats::FieldSpec> fields;
+  for (const auto& c : stream->columns) fields.push_back({c.name, c.type, c.not_null});
+  STRATA_ASSIGN_OR_RETURN(formats::RecordFormat format, formats::parse_record_format(stream->format));
+  STRATA_ASSIGN_OR_RETURN(formats::RecordDecoder decoder, formats::RecordDecoder::make(format, fields));
+  m->decoder_ = std::make_unique<formats::RecordDecoder>(std::move(decoder));
+
+  if (agg == nullptr) {
+    m->delta_plan_ = root;
+    sql::prune_columns(*m->delta_plan_);
+    m->state_types_ = root->types;
+  } else {
+    m->aggregate_ = true;
+    const size_t g = agg->groups.size();
+    // Partial aggregates: which partial columns each original aggregate reads.
+    auto partial = std::make_shared<LogicalPlan>();
+    partial->kind = LogicalKind::kAggregate;
+    partial->children = agg->children;
+    for (size_t i = 0; i < g; ++i) {
+      partial->groups.push_back(agg->groups[i]->clone());
+      partial->types.push_back(agg->types[i]);
+      partial->names.push_back(agg->names[i]);
+    }
+    std::vector<std::vector<size_t>> uses;
+    for (const sql::BoundAggregate& a : agg->aggregates) {
+      std::string fn = a.function != nullptr ? a.function->name : a.name;
+      if (a.distinct) return unsupported(name, fmt::format("{}(DISTINCT ...)", fn));
+      if (!a.order_by.empty()) return unsupported(name, fmt::format("{}(... ORDER BY ...)", fn));
+      if (!a.direct_args.empty()) return unsupported(name, fmt::format("the ordered-set aggregate {}", fn));
+      if (fn == "count" || fn == "sum" || fn == "min" || fn == "max") {
+        uses.push_back({partial->aggregates.size()});
+        partial->aggregates.push_back(clone_aggregate(a));
+        continue;
+      }
+      if (fn != "avg") return unsupported(name, fmt::format("the aggregate {}()", fn));
+      const types::Type& t = a.args[0]->type;
+      if (!t.is_numeric()) return unsupported(name, fmt::format("avg() of {}", t.name()));
+      sql::BoundExprPtr arg = a.args[0]->clone();
+      if (t.id() == types::TypeId::kReal) arg = sql::make_cast(std::move(arg), types::Type::double_precision());
+      STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch sum, functions->resolve_aggregate("sum", {arg->type}));
+      STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch count, functions->resolve_aggregate("count", {t}));
+      sql::BoundAggregate s;
+      s.function = sum.function;
+      s.args.push_back(cast_if_needed(std::move(arg), sum.arg_types[0]));
+      if (a.filter) s.filter = a.filter->clone();
+      s.type = sum.return_type;
+      s.name = "sum";
+      sql::BoundAggregate c;
+      c.function = count.function;
+      c.args.push_back(cast_if_needed(a.args[0]->clone(), count.arg_types[0]));
+      if (a.filter) c.filter = a.filter->clone();
+      c.type = count.return_type;
+      c.name = "count";
+      uses.push_back({partial->aggregates.size(), partial->aggregates.size() + 1});
+      partial->aggregates.push_back(std::move(s));
+      partial->aggregates.push_back(std::move(c));
+    }
+    for (const auto& a : partial->aggregates) {
+      partial->types.push_back(a.type);
+      partial->names.push_back(a.name);
+    }
+    m->state_types_ = partial->types;
+    sql::prune_columns(*partial);
+    m->delta_plan_ = partial;
+
+    // Combine: state rows and partial rows of the same group into one row.
+    auto combine = std::make_shared<LogicalPlan>();
+    combine->kind = LogicalKind::kAggregate;
+    combine->children.push_back(state_get(m->state_types_));
+    for (size_t i = 0; i < g; ++i) {
+      combine->groups.push_back(sql::make_column_ref(static_cast<int32_t>(i), m->state_types_[i]));
+      combine->types.push_back(m->state_types_[i]);
+      combine->names.push_back(partial->names[i]);
+    }
+    for (size_t j = 0; j < partial->aggregates.size(); ++j) {
+      const sql::BoundAggregate& p = partial->aggregates[j];
+      std::string fn = p.function->name == "count" ? "sum" : p.function->name;
+      const types::Type& t = m->state_types_[g + j];
+      STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch match, functions->resolve_aggregate(fn, {t}));
+      sql::BoundAggregate c;
+      c.function = match.function;
+      c.args.push_back(cast_if_needed(sql::make_column_ref(static_cast<int32_t>(g + j), t), match.arg_types[0]));
+      c.type = match.return_type;
+      c.name = fn;
+      combine->types.push_back(c.type);
+      combine->names.push_back(fn);
+      combine->aggregates.push_back(std::move(c));
+    }
+    auto cast_back = std::make_shared<LogicalPlan>();
+    cast_back->kind = LogicalKind::kProject;
+    cast_back->children.push_back(combine);
+    for (size_t i = 0; i < m->state_types_.size(); ++i) {
+      cast_back->exprs.push_back(cast_if_needed(sql::make_column_ref(static_cast<int32_t>(i), combine->types[i]),
+                                                m->state_types_[i]));
+    }
+    cast_back->types = m->state_types_;
+    cast_back->names = combine->names;
+    m->combine_plan_ = cast_back;
+
+    // Final: the aggregate's output computed from the state, then the post nodes.
+    auto from_state = std::make_shared<LogicalPlan>();
+    from_state->kind = LogicalKind::kProject;
+    from_state->children.push_back(state_get(m->state_types_));
+    for (size_t i = 0; i < g; ++i) {
+      from_state->exprs.push_back(sql::make_column_ref(static_cast<int32_t>(i), m->state_types_[i]));
+    }
+    for (size_t k = 0; k < agg->aggregates.size(); ++k) {
+      const sql::BoundAggregate& a = agg->aggregates[k];
+      auto ref = [&](size_t j) {
+        return sql::make_column_ref(static_cast<int32_t>(g + j), m->state_types_[g + j]);
+      };
+      if (uses[k].size() == 1) {
+        from_state->exprs.push_back(cast_if_needed(ref(uses[k][0]), a.type));
+        continue;
+      }
+      // avg = sum / count in the avg's type (numeric division as the avg kernel's,
+      // or double division).
+      STRATA_ASSIGN_OR_RETURN(sql::ScalarMatch div, functions->resolve_scalar("/", {a.type, a.type}));
+      auto e = std::make_unique<BoundExpr>();
+      e->kind = BoundExprKind::kFunction;
+      e->function = div.function;
+      e->type = div.return_type;
+      e->name = "avg";
+      e->children.push_back(cast_if_needed(cast_if_needed(ref(uses[k][0]), a.type), div.arg_types[0]));
+      e->children.push_back(cast_if_needed(cast_if_needed(ref(uses[k][1]), a.type), div.arg_types[1]));
+      from_state->exprs.push_back(cast_if_needed(std::move(e), a.type));
+    }
+    from_state->types = agg->types;
+    from_state->names = agg->names;
+    LogicalPlanPtr top = from_state;
+    for (auto it = post.rbegin(); it != post.rend(); ++it) {
+      const LogicalPlan& p = **it;
+      auto copy = std::make_shared<LogicalPlan>();
+      copy->kind = p.kind;
+      copy->types = p.types;
+      copy->names = p.names;
+      if (p.predicate) copy->predicate = p.predicate->clone();
+      for (const auto& e : p.exprs) copy->exprs.push_back(e->clone());
+      copy->children.push_back(top);
+      top = copy;
+    }
+    m->final_plan_ = top;
+  }
+
+  // A view without groups has one row even before any input (count 0, sum NULL).
+  BatchList result;
+  if (m->aggregate_) {
+    STRATA_ASSIGN_OR_RETURN(m->state_, m->run_plan(*m->delta_plan_, {}, {}));
+    STRATA_ASSIGN_OR_RETURN(result, m->run_plan(*m->final_plan_, {}, m->state_));
+  }
+  STRATA_RETURN_IF_ERROR(m->publish(result));
+  return m;
+}
+
+Result<ViewMaintainer::BatchList> ViewMaintainer::run_plan(const sql::LogicalPlan& plan, const BatchList& delta,
+                                                           const BatchList& state) const {
+  PhysicalPlanner::ScanFactory scan = [&](const sql::LogicalPlan& get, const ScanHints&) -> Result<OperatorPtr> {
+    const BatchList* source = get.table->oid == 0 ? &state : &delta;
+    auto next = std::make_shared<size_t>(0);
+    std::vector<int32_t> columns = get.columns;
+    std::vector<types::Type> types = get.types;
+    return OperatorPtr(std::make_unique<BatchFunctionSource>(
+        get.types, "Scan", get.table->oid == 0 ? "view state" : get.table->name,
+        [source, next, columns, types](ExecContext&, types::Batch& out) -> Result<bool> {
+          while (*next < source->size()) {
+            const types::Batch& in = *(*source)[(*next)++];
+            if (in.rows == 0) continue;
+            out = types::Batch(types);
+            for (size_t k = 0; k < columns.size(); ++k) {
+              out.columns[k].append_rows(in.columns[static_cast<size_t>(columns[k])], 0, in.rows);
+            }
+            out.rows = in.rows;
+            return true;
+          }
+          return false;
+        }));
+  };
+  PhysicalPlanner planner(scan);
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr root, planner.plan(plan));
+  MemoryBudget budget(memory_bytes_);
+  ExecContext ctx;
+  ctx.catalog = catalog_;
+  ctx.functions.catalog = catalog_.get();
+  ctx.memory = &budget;
+  ctx.spill_dir = spill_dir_;
+  STRATA_RETURN_IF_ERROR(root->open(ctx));
+  BatchList out;
+  while (true) {
+    types::Batch b;
+    Result<bool> more = root->pull(b);
+    if (!more.ok()) {
+      root->close();
+      return more.status();
+    }
+    if (!*more) break;
+    if (b.rows > 0) out.push_back(std::make_shared<const types::Batch>(std::move(b)));
+  }
+  root->close();
+  return out;
+}
+
+Status ViewMaintainer::apply(const BatchList& base, const BatchList& delta, BatchList* state,
+                             BatchList* result) const {
+  STRATA_ASSIGN_OR_RETURN(BatchList rows, run_plan(*delta_plan_, delta, {}));
+  if (!aggregate_) {
+    *state = base;
+    state->insert(state->end(), rows.begin(), rows.end());
+    *result = *state;
+    return Status::ok_status();
+  }
+  BatchList both = base;
+  both.insert(both.end(), rows.begin(), rows.end());
+  STRATA_ASSIGN_OR_RETURN(*state, run_plan(*combine_plan_, {}, both));
+  STRATA_ASSIGN_OR_RETURN(*result, run_plan(*final_plan_, {}, *state));
+  return Status::ok_status();
+}
+
+Status ViewMaintainer::publish(const BatchList& result) {
+  auto r = std::make_shared<ViewResult>();
+  r->types = column_types_;
+  r->batches = result;
+  for (const auto& b : result) r->rows += b->rows;
+  std::lock_guard<std::mutex> lock(mu_);
+  result_ = std::move(r);
+  stats_.input_records = input_records_;
+  stats_.dead_letters = dead_letters_;
+  stats_.rows = result_->rows;
+  stats_.checkpoints = sequence_;
+  return Status::ok_status();
+}
+
+std::shared_ptr<const ViewResult> ViewMaintainer::result() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return result_;
+}
+
+ViewStats ViewMaintainer::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ViewStats s = stats_;
+  if (!failure_.ok()) s.status = failure_.to_string();
+  return s;
+}
+
+void ViewMaintainer::fail(Status error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  failure_ = std::move(error);
+}
+
+Status ViewMaintainer::failure() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failure_;
+}
+
+Status ViewMaintainer::send_dead_letters(TopicAccess* access, const std::vector<DeadLetter>& dead) {
+  if (dead.empty()) return Status::ok_status();
+  if (!dead_letter_topic_ready_) {
+    STRATA_RETURN_IF_ERROR(access->ensure_topic(stream_->dead_letter_topic, 1).status());
+    dead_letter_topic_ready_ = true;
+  }
+  std::vector<ProducedRecord> records;
+  for (const DeadLetter& d : dead) {
+    std::string json = "{\"reason\":";
+    append_json_string(json, d.reason);
+    json += ",\"stream\":";
+    append_json_string(json, stream_->name);
+    json += ",\"view\":";
+    append_json_string(json, def_->name);
+    json += fmt::format(",\"topic\":");
+    append_json_string(json, stream_->topic);
+    json += fmt::format(",\"partition\":{},\"offset\":{},\"timestamp_ms\":{}", d.partition, d.record->offset,
+                        d.record->timestamp_ms);
+    if (!d.record->value) {
+      json += ",\"value\":null";
+    } else if (valid_utf8(*d.record->value)) {
+      json += ",\"value\":";
+      append_json_string(json, *d.record->value);
+    } else {
+      json += ",\"value_base64\":\"" + base64(*d.record->value) + "\"";
+    }
+    json += "}";
+    ProducedRecord rec;
+    rec.key = d.record->key;
+    rec.value = std::move(json);
+    rec.timestamp_ms = d.record->timestamp_ms;
+    records.push_back(std::move(rec));
+  }
+  return access->append(stream_->dead_letter_topic, 0, std::move(records)).status();
+}
+
+Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes) {
+  STRATA_RETURN_IF_ERROR(failure());
+  STRATA_ASSIGN_OR_RETURN(std::vector<PartitionOffsets> parts, access->partitions(stream_->topic));
+  // Fetched records stay alive for the step: dead letters point into them.
+  std::vector<std::pair<int32_t, std::vector<FetchedRecord>>> fetched;
+  std::map<int32_t, int64_t> next = next_offsets_;
+  int64_t budget = max_bytes;
+  for (const PartitionOffsets& p : parts) {
+    if (budget <= 0) break;
+    auto it = next.find(p.partition);
+    int64_t from = std::max(it == next.end() ? int64_t{0} : it->second, p.start_offset);
+    if (from >= p.end_offset) continue;
+    STRATA_ASSIGN_OR_RETURN(std::vector<FetchedRecord> recs,
+                            access->read(stream_->topic, p.partition, from, p.end_offset,
+                                         static_cast<int32_t>(std::min<int64_t>(budget, max_bytes))));
+    if (recs.empty()) continue;
+    next[p.partition] = recs.back().offset + 1;
+    for (const auto& r : recs) budget -= static_cast<int64_t>((r.value ? r.value->size() : 0) + 16);
+    fetched.emplace_back(p.partition, std::move(recs));
+  }
+  if (fetched.empty()) return false;
+
+  // Decode into batches of kBatchRows; remember each decoded row's record.
+  struct Origin {
+    int32_t partition;
+    const FetchedRecord* record;
+  };
+  std::vector<Origin> origins;
+  std::vector<DeadLetter> dead;
+  std::vector<types::Batch> decoded;
+  uint64_t consumed = 0;
+  for (const auto& [partition, recs] : fetched) {
+    for (const FetchedRecord& rec : recs) {
+      ++consumed;
+      if (decoded.empty() || decoded.back().rows >= types::kBatchRows) decoded.emplace_back(stream_types_);
+      std::optional<std::string_view> value;
+      if (rec.value) value = std::string_view(*rec.value);
+      Status s = decoder_->decode(value, decoded.back());
+      if (s.ok()) {
+        origins.push_back({partition, &rec});
+      } else {
+        dead.push_back({partition, &rec, s.message()});
+      }
+    }
+  }
+  BatchList delta;
+  for (auto& b : decoded) {
+    if (b.rows > 0) delta.push_back(std::make_shared<const types::Batch>(std::move(b)));
+  }
+
+  BatchList state;
+  BatchList result;
+  Status applied = apply(state_, delta, &state, &result);
+  if (!applied.ok() && is_row_error(applied)) {
+    // Some row fails in an expression (division by zero, a bad cast): apply row by
+    // row and dead-letter the rows that fail, so one bad record cannot stop the view.
+    state = state_;
+    result.clear();
+    bool any = false;
+    size_t row_index = 0;
+    for (const auto& b : delta) {
+      for (size_t i = 0; i < b->rows; ++i, ++row_index) {
+        auto one = std::make_shared<types::Batch>(stream_types_);
+        one->append_rows(*b, i, 1);
+        BatchList s1, r1;
+        Status st = apply(state, {one}, &s1, &r1);
+        if (st.ok()) {
+          state = std::move(s1);
+          result = std::move(r1);
+          any = true;
+        } else if (is_row_error(st)) {
+          dead.push_back({origins[row_index].partition, origins[row_index].record, st.message()});
+        } else {
+          return st;
+        }
+      }
+    }
+    if (!any) {
+      result = state;
+      if (aggregate_) {
+        STRATA_ASSIGN_OR_RETURN(result, run_plan(*final_plan_, {}, state));
+      }
+    }
+    applied = Status::ok_status();
+  }
+  STRATA_RETURN_IF_ERROR(applied);
+  // Dead letters are durable before the offsets past them are taken.
+  std::sort(dead.begin(), dead.end(), [](const DeadLetter& a, const DeadLetter& b) {
+    return a.partition != b.partition ? a.partition < b.partition : a.record->offset < b.record->offset;
+  });
+  STRATA_RETURN_IF_ERROR(send_dead_letters(access, dead));
+  state_ = std::move(state);
+  next_offsets_ = std::move(next);
+  input_records_ += consumed;
+  dead_letters_ += dead.size();
+  dirty_ = true;
+  STRATA_RETURN_IF_ERROR(publish(result));
+  return true;
+}
+
+Status ViewMaintainer::load_checkpoint(io::FileSystem* fs, const std::string& path) {
+  if (!fs->exists(path)) return Status::ok_status();
+  Result<std::vector<uint8_t>> bytes = fs->read_file(path, kViewCheckpointBytesMax);
+  Status bad;
+  if (!bytes.ok()) {
+    bad = bytes.status();
+  } else {
+    Result<ViewCheckpoint> c = decode_view_checkpoint(*bytes);
+    if (!c.ok()) {
+      bad = c.status();
+    } else if (c->view_oid != def_->oid) {
+      bad = Status::corruption(fmt::format("view checkpoint: written for view oid {}, not {}", c->view_oid, def_->oid));
+    } else if (c->state_types != state_types_) {
+      bad = Status::corruption("view checkpoint: its state columns do not match the view's definition");
+    } else {
+      next_offsets_ = std::move(c->next_offsets);
+      state_ = std::move(c->state);
+      input_records_ = c->input_records;
+      dead_letters_ = c->dead_letters;
+      sequence_ = c->sequence;
+      BatchList result = state_;
+      if (aggregate_) {
+        STRATA_ASSIGN_OR_RETURN(result, run_plan(*final_plan_, {}, state_));
+      }
+      return publish(result);
+    }
+  }
+  Status s = Status(bad.code(), fmt::format("materialized view \"{}\": {}: {}", def_->name, path, bad.message()));
+  fail(s);
+  return s;
+}
+
+Status ViewMaintainer::write_checkpoint(io::FileSystem* fs, const std::string& path) {
+  if (!dirty_) return Status::ok_status();
+  ViewCheckpoint c;
+  c.view_oid = def_->oid;
+  c.sequence = sequence_ + 1;
+  c.input_records = input_records_;
+  c.dead_letters = dead_letters_;
+  c.next_offsets = next_offsets_;
+  c.state_types = state_types_;
+  c.state = state_;
+  std::vector<uint8_t> bytes = encode_view_checkpoint(c);
+  STRATA_RETURN_IF_ERROR(fs->write_file_atomic(path, bytes));
+  sequence_ = c.sequence;
+  dirty_ = false;
+  std::lock_guard<std::mutex> lock(mu_);
+  stats_.checkpoints = sequence_;
+  return Status::ok_status();
+}
+
+}  // namespace strata::exec

@@ -1,0 +1,154 @@
+// ViewMaintainer: one materialized view over one stream, maintained
+// incrementally (docs/streams.md, "Materialized views").
+//
+// Algebra (the batch engine's, reused): the view's query is bound by sql::Binder
+// and its LogicalPlan is split into
+//   post   kProject/kFilter nodes above the aggregate (SELECT list, HAVING)
+//   agg    an optional kAggregate (GROUP BY; count, sum, avg, min, max)
+//   pre    kProject/kFilter nodes between the aggregate and the stream (WHERE,
+//          expressions)
+//   get    the stream's kGet
+// Without an aggregate the view is append-only: each step runs the whole plan
+// over the new records and appends the rows (state = the view's rows). With one,
+// the state is one row per group of *partial* aggregates (count, sum, min, max;
+// avg as sum and count): a step runs the partial aggregate over the new records,
+// merges it into the state with a combining HashAggregate (sum of counts, sum of
+// sums, min of mins, max of maxes), and computes the result from the state with
+// the post nodes (avg = sum / count, as the avg kernel divides). Every plan runs
+// through PhysicalPlanner and the vectorized operators; no second interpreter.
+// Anything else is refused when the view is created (0A000, naming what).
+//
+// Step (runtime thread): read at most `max_bytes` of new records from the stream's
+// partitions (TopicAccess::read from the view's next offsets), decode them
+// (formats::RecordDecoder), append records that do not decode to the stream's
+// dead-letter topic, apply the rest, then atomically replace state, offsets and the
+// published result. A record whose row fails in an expression (division by zero,
+// a bad cast) is dead-lettered too: the batch is re-applied row by row.
+//
+// Readers (any thread) get the result of the last applied step: an immutable
+// ViewResult swapped under a mutex, so a reader never sees half a step.
+//
+// Threads: make() on any thread; step(), load_checkpoint() and
+// write_checkpoint() on one thread at a time (the runtime's); result() and
+// stats() on any thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "catalog/catalog.h"
+#include "exec/topic_access.h"
+#include "formats/record_decoder.h"
+#include "io/file_system.h"
+#include "sql/function_registry.h"
+#include "sql/logical_plan.h"
+#include "types/batch.h"
+
+namespace strata::exec {
+
+// The view's rows as of one applied step.
+struct ViewResult {
+  std::vector<types::Type> types;
+  std::vector<std::shared_ptr<const types::Batch>> batches;
+  uint64_t rows = 0;
+};
+
+struct ViewStats {
+  uint64_t input_records = 0;  // records consumed (applied or dead-lettered)
+  uint64_t dead_letters = 0;
+  uint64_t rows = 0;           // rows of the current result
+  uint64_t checkpoints = 0;    // sequence of the last checkpoint written or loaded
+  std::string status = "running";  // or the error that stops the view
+};
+
+class ViewMaintainer {
+ public:
+  // Binds `def->query_sql` against `catalog` and checks that it can be maintained:
+  // 0A000 naming the first unsupported part otherwise; the binder's errors as they
+  // are. `memory_bytes` bounds each step's operators (as a query's budget);
+  // `spill_dir` as ExecContext::spill_dir.
+  static Result<std::unique_ptr<ViewMaintainer>> make(std::shared_ptr<const catalog::MaterializedViewDef> def,
+                                                      std::shared_ptr<const catalog::CatalogSnapshot> catalog,
+                                                      const sql::FunctionRegistry* functions, size_t memory_bytes,
+                                                      std::string spill_dir);
+  ~ViewMaintainer();
+
+  const catalog::MaterializedViewDef& def() const { return *def_; }
+  const catalog::StreamDef& stream() const { return *stream_; }
+  // The view's output columns (what CREATE stores in the catalog).
+  const std::vector<types::Type>& column_types() const { return column_types_; }
+  const std::vector<std::string>& column_names() const { return column_names_; }
+
+  // Restores offsets and state from `path` when it exists (a missing file is a
+  // new view: every partition from its log start). A damaged file or one of
+  // another view or shape is kCorruption; the view stays empty and stopped.
+  Status load_checkpoint(io::FileSystem* fs, const std::string& path);
+  // Writes offsets and state to `path` atomically (temp file, fdatasync, rename,
+  // directory fsync). No-op when nothing changed since the last checkpoint.
+  Status write_checkpoint(io::FileSystem* fs, const std::string& path);
+  bool dirty() const { return dirty_; }
+
+  // One bounded step: true when records were consumed, false when every
+  // partition is at its end. On error nothing changes (the step is retried).
+  Result<bool> step(TopicAccess* access, int32_t max_bytes);
+
+  std::shared_ptr<const ViewResult> result() const;
+  ViewStats stats() const;
+  // Marks the view stopped with `error` (shown by SHOW MATERIALIZED VIEWS and
+  // returned to readers).
+  void fail(Status error);
+  Status failure() const;
+
+ private:
+  ViewMaintainer() = default;
+  struct DeadLetter {
+    int32_t partition;
+    const FetchedRecord* record;
+    std::string reason;
+  };
+  using BatchList = std::vector<std::shared_ptr<const types::Batch>>;
+  // Runs `plan`: kGet of the stream reads `delta`, kGet of the state placeholder
+  // (table oid 0) reads `state`.
+  Result<BatchList> run_plan(const sql::LogicalPlan& plan, const BatchList& delta, const BatchList& state) const;
+  // The state and result after applying `delta` to `base`.
+  Status apply(const BatchList& base, const BatchList& delta, BatchList* state, BatchList* result) const;
+  Status publish(const BatchList& result);
+  Status send_dead_letters(TopicAccess* access, const std::vector<DeadLetter>& dead);
+
+  std::shared_ptr<const catalog::MaterializedViewDef> def_;
+  std::shared_ptr<const catalog::StreamDef> stream_;
+  std::shared_ptr<const catalog::CatalogSnapshot> catalog_;
+  const sql::FunctionRegistry* functions_ = nullptr;
+  size_t memory_bytes_ = 0;
+  std::string spill_dir_;
+  std::unique_ptr<formats::RecordDecoder> decoder_;
+  std::vector<types::Type> stream_types_;
+  std::vector<types::Type> column_types_;
+  std::vector<std::string> column_names_;
+  bool aggregate_ = false;
+  sql::LogicalPlanPtr delta_plan_;    // append: the view; aggregate: the partial aggregate
+  sql::LogicalPlanPtr combine_plan_;  // aggregate: state ++ partial rows -> state
+  sql::LogicalPlanPtr final_plan_;    // aggregate: state -> the view's rows
+  std::vector<types::Type> state_types_;
+
+  // Runtime thread only.
+  std::map<int32_t, int64_t> next_offsets_;
+  BatchList state_;
+  uint64_t input_records_ = 0;
+  uint64_t dead_letters_ = 0;
+  uint64_t sequence_ = 0;
+  bool dirty_ = false;
+  bool dead_letter_topic_ready_ = false;
+
+  mutable std::mutex mu_;  // guards result_, stats_, failure_
+  std::shared_ptr<const ViewResult> result_;
+  ViewStats stats_;
+  Status failure_;
+};
+
+}  // namespace strata::exec

@@ -1,0 +1,272 @@
+"""Materialized views over streams end to end, with real clients.
+
+A stream and views over it are created with psycopg2, JSON records produced
+with python3-confluent-kafka. Each test polls until a view equals the batch
+SELECT of the same query over the stream (stream = batch), then checks that it
+keeps up with more input, survives a clean restart and, in the crash test,
+`kill -9` at random moments while records keep arriving (every input record
+counted exactly once). Records that do not decode are read back from the
+stream's dead-letter topic.
+"""
+
+import json
+import random
+import threading
+import time
+
+import psycopg2
+import pytest
+from confluent_kafka import Consumer, Producer
+
+from strata_harness import StrataServer
+
+CHECKPOINT_MS = 200
+
+
+def make_server(tmp_path, port=0):
+    cfg = tmp_path / "strata.toml"
+    cfg.write_text(f"[streams]\ncheckpoint_interval_ms = {CHECKPOINT_MS}\nview_step_bytes = 65536\n")
+    return StrataServer(port=port, extra_args=["--pg-listen", "127.0.0.1:0", "--config", str(cfg)])
+
+
+@pytest.fixture
+def server(request, tmp_path):
+    srv = make_server(tmp_path)
+    request.node._strata_servers = [srv]
+    srv.start()
+    yield srv
+    srv.stop(check=False)
+    srv.close()
+
+
+def connect(srv):
+    host, port = srv.pg_address()
+    conn = psycopg2.connect(host=host, port=port, user="strata", dbname="strata", connect_timeout=10)
+    conn.autocommit = True
+    return conn
+
+
+def produce(srv, topic, values, partition=None):
+    p = Producer({"bootstrap.servers": srv.kafka, "acks": "all", "linger.ms": 0})
+    for v in values:
+        kw = {} if partition is None else {"partition": partition}
+        p.produce(topic, value=v.encode() if isinstance(v, str) else v, **kw)
+    assert p.flush(30) == 0
+
+
+def rows(cur, sql):
+    cur.execute(sql)
+    return cur.fetchall()
+
+
+def wait_equal(cur, view_sql, batch_sql, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        got, want = rows(cur, view_sql), rows(cur, batch_sql)
+        if got == want:
+            return got
+        if time.monotonic() > deadline:
+            raise AssertionError(f"view never equalled the batch result:\nview:  {got[:20]}\nbatch: {want[:20]}")
+        time.sleep(0.1)
+
+
+AGG = ("SELECT country, count(*) AS n, count(amount) AS na, sum(amount) AS total, avg(amount) AS mean, "
+       "min(order_id) AS lo, max(order_id) AS hi FROM orders WHERE order_id > 0 GROUP BY country")
+AGG_VIEW = "SELECT * FROM revenue ORDER BY country"
+AGG_BATCH = AGG + " ORDER BY country"
+BIG = "SELECT order_id, upper(country) AS c, amount * 2 AS doubled FROM orders WHERE amount >= 50"
+BIG_VIEW = "SELECT * FROM big ORDER BY order_id"
+BIG_BATCH = BIG + " ORDER BY order_id"
+
+
+def orders(first, count):
+    out = []
+    for i in range(first, first + count):
+        out.append(json.dumps({"order_id": i, "country": ["BR", "DE", "US", None][i % 4],
+                               "amount": None if i % 11 == 0 else round((i * 7.3) % 100, 2)}))
+    return out
+
+
+def create(cur):
+    cur.execute("CREATE STREAM orders (order_id bigint NOT NULL, country text, amount numeric(10,2)) "
+                "WITH (topic = 'shop.orders', partitions = 3)")
+    cur.execute("CREATE MATERIALIZED VIEW revenue AS " + AGG)
+    cur.execute("CREATE MATERIALIZED VIEW big AS " + BIG)
+
+
+def test_view_equals_batch_updates_and_survives_restart(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    create(cur)
+    cur.execute("SHOW MATERIALIZED VIEWS")
+    shown = cur.fetchall()
+    assert [(r[0], r[1], r[2]) for r in shown] == [("public", "big", "orders"), ("public", "revenue", "orders")]
+    # psql's \d lists relations by pg_class.relkind: 'm' for materialized views.
+    assert rows(cur, "SELECT relname, relkind FROM pg_class WHERE relname IN ('revenue', 'big', 'orders') "
+                     "ORDER BY relname") == [("big", "m"), ("orders", "r"), ("revenue", "m")]
+    assert rows(cur, "SELECT count(*) FROM revenue") == [(0,)]
+
+    produce(server, "shop.orders", orders(1, 300))
+    first = wait_equal(cur, AGG_VIEW, AGG_BATCH)
+    assert sum(r[1] for r in first) == 300
+    wait_equal(cur, BIG_VIEW, BIG_BATCH)
+
+    produce(server, "shop.orders", orders(301, 200), partition=1)
+    second = wait_equal(cur, AGG_VIEW, AGG_BATCH)
+    assert sum(r[1] for r in second) == 500
+    big = wait_equal(cur, BIG_VIEW, BIG_BATCH)
+    # The normal planner runs over a view: filters, joins, aggregates.
+    assert rows(cur, "SELECT count(*) FROM big WHERE c = 'BR'") == \
+        rows(cur, "SELECT count(*) FROM orders WHERE amount >= 50 AND country = 'BR'")
+    assert rows(cur, "SELECT r.country, count(*) FROM revenue r JOIN big b ON b.c = upper(r.country) "
+                     "GROUP BY r.country ORDER BY 1") == \
+        rows(cur, "SELECT country, count(*) FROM orders WHERE amount >= 50 AND country IS NOT NULL "
+                  "GROUP BY country ORDER BY 1")
+    oids = [r[0] for r in rows(cur, "SELECT oid FROM pg_class WHERE relkind = 'm' ORDER BY oid")]
+    conn.close()
+
+    server.stop()
+    # The clean shutdown left one checkpoint per view.
+    for oid in oids:
+        assert (server.data_dir / "sql" / "views" / f"{oid}.ckpt").stat().st_size > 0
+    server.start()
+    conn = connect(server)
+    cur = conn.cursor()
+    # Right after the restart, from the checkpoint written at shutdown.
+    assert rows(cur, AGG_VIEW) == second
+    assert rows(cur, BIG_VIEW) == big
+    produce(server, "shop.orders", orders(501, 50))
+    assert sum(r[1] for r in wait_equal(cur, AGG_VIEW, AGG_BATCH)) == 550
+    cur.execute("DROP MATERIALIZED VIEW big")
+    assert rows(cur, "SELECT count(*) FROM pg_class WHERE relname = 'big'") == [(0,)]
+    conn.close()
+
+
+def test_unsupported_shapes_are_refused(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    create(cur)
+    for q in ["SELECT DISTINCT country FROM orders", "SELECT * FROM orders ORDER BY order_id",
+              "SELECT count(DISTINCT country) FROM orders", "SELECT * FROM orders a JOIN orders b USING (order_id)"]:
+        with pytest.raises(psycopg2.Error) as e:
+            cur.execute("CREATE MATERIALIZED VIEW nope AS " + q)
+        assert e.value.pgcode == "0A000", q
+        assert "cannot be maintained incrementally" in e.value.pgerror
+    with pytest.raises(psycopg2.Error) as e:
+        cur.execute("INSERT INTO revenue VALUES ('x', 1, 1, 1, 1, 1, 1)")
+    assert e.value.pgcode == "42809"
+    with pytest.raises(psycopg2.Error) as e:
+        cur.execute("DROP STREAM orders")
+    assert e.value.pgcode == "2BP01"
+    conn.close()
+
+
+def test_malformed_records_reach_the_dead_letter_topic(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    create(cur)
+    produce(server, "shop.orders", orders(1, 5) + ['{"order_id": 6, "country": ', '{"country": "FR"}'],
+            partition=2)
+    wait_equal(cur, AGG_VIEW, AGG_BATCH)
+    c = Consumer({"bootstrap.servers": server.kafka, "group.id": "dlq-reader", "auto.offset.reset": "earliest",
+                  "enable.auto.commit": False})
+    c.subscribe(["shop.orders.dlq"])
+    got = []
+    deadline = time.monotonic() + 30
+    while len(got) < 4 and time.monotonic() < deadline:
+        m = c.poll(0.5)
+        if m is not None and m.error() is None:
+            got.append(json.loads(m.value()))
+    c.close()
+    # Both views dead-letter each bad record once (each names itself).
+    assert len(got) == 4, got
+    by_view = {}
+    for d in got:
+        by_view.setdefault(d["view"], []).append(d)
+    assert sorted(by_view) == ["big", "revenue"]
+    for v, ds in by_view.items():
+        ds.sort(key=lambda d: d["offset"])
+        assert [(d["stream"], d["topic"], d["partition"], d["offset"]) for d in ds] == \
+            [("orders", "shop.orders", 2, 5), ("orders", "shop.orders", 2, 6)]
+        assert ds[0]["value"] == '{"order_id": 6, "country": '
+        assert "JSON" in ds[0]["reason"] or "json" in ds[0]["reason"], ds[0]
+        assert "order_id" in ds[1]["reason"], ds[1]
+    assert [r[4] for r in rows(cur, "SHOW MATERIALIZED VIEWS")] == [7, 7]
+    assert [r[5] for r in rows(cur, "SHOW MATERIALIZED VIEWS")] == [2, 2]
+    conn.close()
+
+
+def test_kill9_while_producing_counts_every_record_once(tmp_path):
+    srv = make_server(tmp_path, port=None)  # one Kafka port across restarts
+    try:
+        srv.start()
+        conn = connect(srv)
+        cur = conn.cursor()
+        create(cur)
+        conn.close()
+        stop = threading.Event()
+        produced = [0]
+
+        def producer():
+            p = Producer({"bootstrap.servers": srv.kafka, "acks": "all", "linger.ms": 5,
+                          "message.timeout.ms": 60000, "reconnect.backoff.max.ms": 200})
+            i = 1
+            while not stop.is_set():
+                for v in orders(i, 50):
+                    while True:
+                        try:
+                            p.produce("shop.orders", value=v.encode())
+                            break
+                        except BufferError:
+                            p.poll(0.1)
+                i += 50
+                produced[0] = i - 1
+                p.poll(0)
+                time.sleep(0.02)
+            p.flush(60)
+
+        t = threading.Thread(target=producer, daemon=True)
+        t.start()
+        rng = random.Random(4)
+        for _ in range(10):
+            time.sleep(rng.uniform(0.2, 1.2))
+            srv.kill9()
+            srv.start()
+        stop.set()
+        t.join(90)
+        assert not t.is_alive()
+        assert produced[0] > 500
+        conn = connect(srv)
+        cur = conn.cursor()
+        final = wait_equal(cur, AGG_VIEW, AGG_BATCH, timeout=60)
+        total = rows(cur, "SELECT count(*) FROM orders WHERE order_id > 0")[0][0]
+        assert sum(r[1] for r in final) == total
+        wait_equal(cur, BIG_VIEW, BIG_BATCH, timeout=60)
+        conn.close()
+        srv.stop()
+    finally:
+        srv.close()
+
+
+def test_tumbling_windows_in_batch_and_in_a_view(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE STREAM clicks (user_id bigint, ts timestamp) WITH (topic = 'web.clicks', partitions = 2)")
+    q = ("SELECT window_start, window_end, count(*) AS n, max(user_id) AS last_user "
+         "FROM TUMBLE(clicks, ts, INTERVAL '1 minute') GROUP BY window_start, window_end")
+    cur.execute("CREATE MATERIALIZED VIEW per_minute AS " + q)
+    # Boundaries: 12:00:59.999 is in [12:00, 12:01); 12:01:00 starts the next window.
+    stamps = ["2024-05-01 12:00:00", "2024-05-01 12:00:59.999", "2024-05-01 12:01:00", "2024-05-01 12:02:30",
+              "2024-05-01 12:02:59.999999"]
+    produce(server, "web.clicks", [json.dumps({"user_id": i, "ts": t}) for i, t in enumerate(stamps)])
+    got = wait_equal(cur, "SELECT * FROM per_minute ORDER BY 1", q + " ORDER BY 1")
+    import datetime as dt
+    m = lambda h, mi: dt.datetime(2024, 5, 1, h, mi)
+    assert got == [(m(12, 0), m(12, 1), 2, 1), (m(12, 1), m(12, 2), 1, 2), (m(12, 2), m(12, 3), 2, 4)]
+    assert rows(cur, "SELECT user_id, window_start::text, window_end::text FROM TUMBLE(clicks, ts, "
+                     "INTERVAL '30 seconds') AS w WHERE w.user_id IN (1, 3) ORDER BY 1") == \
+        [(1, "2024-05-01 12:00:30", "2024-05-01 12:01:00"), (3, "2024-05-01 12:02:30", "2024-05-01 12:03:00")]
+    with pytest.raises(psycopg2.Error) as e:
+        cur.execute("SELECT * FROM TUMBLE(clicks, user_id, INTERVAL '1 minute')")
+    assert e.value.pgcode == "42804"
+    conn.close()
