@@ -175,8 +175,10 @@ Result<bool> Filter::next(Batch& out) {
     }
     // Native comparisons narrow the selection; the rest run over what is left.
     selected_.resize(in.rows);
-    for (size_t i = 0; i < in.rows; ++i) selected_[i] = static_cast<uint32_t>(i);
     size_t n = in.rows;
+    if (!comparisons_.empty()) {
+      for (size_t i = 0; i < in.rows; ++i) selected_[i] = static_cast<uint32_t>(i);
+    }
     for (const Comparison& c : comparisons_) {
       if (n == 0) break;
       n = narrow_by(in.columns[static_cast<size_t>(c.column)], c, selected_.data(), n);

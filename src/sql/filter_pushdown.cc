@@ -39,24 +39,6 @@ void collect_leaves(std::shared_ptr<LogicalPlan>& slot, int32_t offset, std::vec
   out.push_back(Leaf{&slot, offset, static_cast<int32_t>(n.types.size()), {}});
 }
 
-void split_and(BoundExprPtr e, std::vector<BoundExprPtr>& out) {
-  if (e->kind == BoundExprKind::kAnd) {
-    for (auto& c : e->children) split_and(std::move(c), out);
-    return;
-  }
-  out.push_back(std::move(e));
-}
-
-BoundExprPtr and_all(std::vector<BoundExprPtr> conj) {
-  if (conj.empty()) return nullptr;
-  if (conj.size() == 1) return std::move(conj[0]);
-  auto a = std::make_unique<BoundExpr>();
-  a->kind = BoundExprKind::kAnd;
-  a->type = types::Type::boolean();
-  a->children = std::move(conj);
-  return a;
-}
-
 // The columns a condition reads, or false when it must stay where it is.
 bool movable_columns(const BoundExpr& e, std::vector<int32_t>& columns) {
   if (e.kind == BoundExprKind::kSubquery || e.kind == BoundExprKind::kOuterRef) return false;
@@ -136,18 +118,18 @@ class Pusher {
           !slot->predicate->has_volatile()) {
         // One Filter per leaf: the planner reads a leaf's conditions from it.
         l.pushed.insert(l.pushed.begin(), std::move(slot->predicate));
-        slot->predicate = and_all(std::move(l.pushed));
+        slot->predicate = and_of(std::move(l.pushed));
         continue;
       }
       auto filter = std::make_shared<LogicalPlan>();
       filter->kind = LogicalKind::kFilter;
       filter->types = slot->types;
       filter->names = slot->names;
-      filter->predicate = and_all(std::move(l.pushed));
+      filter->predicate = and_of(std::move(l.pushed));
       filter->children.push_back(std::move(slot));
       slot = std::move(filter);
     }
-    f.predicate = and_all(std::move(kept));
+    f.predicate = and_of(std::move(kept));
   }
 
   std::unordered_set<const LogicalPlan*> seen_;

@@ -35,6 +35,24 @@ void for_each_node_expression(const LogicalPlan& p, const std::function<void(con
   for (const auto& e : p.defaults) one(e);
 }
 
+void split_and(BoundExprPtr e, std::vector<BoundExprPtr>& out) {
+  if (e->kind == BoundExprKind::kAnd) {
+    for (auto& c : e->children) split_and(std::move(c), out);
+    return;
+  }
+  out.push_back(std::move(e));
+}
+
+BoundExprPtr and_of(std::vector<BoundExprPtr> v) {
+  if (v.empty()) return nullptr;
+  if (v.size() == 1) return std::move(v[0]);
+  auto a = std::make_unique<BoundExpr>();
+  a->kind = BoundExprKind::kAnd;
+  a->type = types::Type::boolean();
+  a->children = std::move(v);
+  return a;
+}
+
 namespace {
 
 // Flags of what an expression reads.
@@ -84,24 +102,6 @@ bool self_contained(const LogicalPlan& p) {
     if (!self_contained(*c)) return false;
   }
   return true;
-}
-
-void split_and(BoundExprPtr e, std::vector<BoundExprPtr>& out) {
-  if (e->kind == BoundExprKind::kAnd) {
-    for (auto& c : e->children) split_and(std::move(c), out);
-    return;
-  }
-  out.push_back(std::move(e));
-}
-
-BoundExprPtr and_of(std::vector<BoundExprPtr> v) {
-  if (v.empty()) return nullptr;
-  if (v.size() == 1) return std::move(v[0]);
-  auto a = std::make_unique<BoundExpr>();
-  a->kind = BoundExprKind::kAnd;
-  a->type = types::Type::boolean();
-  a->children = std::move(v);
-  return a;
 }
 
 // Rewrites column references: outer depth-1 refs become columns of the left

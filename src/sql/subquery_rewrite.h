@@ -32,6 +32,11 @@ namespace strata::sql {
 // expressions); not its children's, not inside subquery plans.
 void for_each_node_expression(const LogicalPlan& p, const std::function<void(const BoundExpr&)>& f);
 
+// Moves the terms of a tree of ANDs into `out` (a non-AND expression is one term).
+void split_and(BoundExprPtr e, std::vector<BoundExprPtr>& out);
+// The AND of `terms`: null for none, the term itself for one.
+BoundExprPtr and_of(std::vector<BoundExprPtr> terms);
+
 // Rewrites `root` and every plan below it (subquery plans included) in place.
 void decorrelate_subqueries(LogicalPlan& root);
 
