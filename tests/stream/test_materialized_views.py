@@ -19,6 +19,7 @@ import pytest
 from confluent_kafka import Consumer, Producer
 
 from strata_harness import StrataServer
+from stream_clients import connect, produce
 
 CHECKPOINT_MS = 200
 
@@ -37,21 +38,6 @@ def server(request, tmp_path):
     yield srv
     srv.stop(check=False)
     srv.close()
-
-
-def connect(srv):
-    host, port = srv.pg_address()
-    conn = psycopg2.connect(host=host, port=port, user="strata", dbname="strata", connect_timeout=10)
-    conn.autocommit = True
-    return conn
-
-
-def produce(srv, topic, values, partition=None):
-    p = Producer({"bootstrap.servers": srv.kafka, "acks": "all", "linger.ms": 0})
-    for v in values:
-        kw = {} if partition is None else {"partition": partition}
-        p.produce(topic, value=v.encode() if isinstance(v, str) else v, **kw)
-    assert p.flush(30) == 0
 
 
 def rows(cur, sql):

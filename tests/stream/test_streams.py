@@ -15,9 +15,9 @@ import subprocess
 import psycopg2
 import psycopg2.errors
 import pytest
-from confluent_kafka import Producer
 
 from strata_harness import StrataServer
+from stream_clients import connect, produce
 
 
 @pytest.fixture
@@ -27,21 +27,6 @@ def server(request):
     srv.start()
     yield srv
     srv.stop(check=False)
-
-
-def connect(srv):
-    host, port = srv.pg_address()
-    conn = psycopg2.connect(host=host, port=port, user="strata", dbname="strata", connect_timeout=10)
-    conn.autocommit = True
-    return conn
-
-
-def produce(srv, topic, values, partition=None):
-    p = Producer({"bootstrap.servers": srv.kafka, "acks": "all", "linger.ms": 0})
-    for v in values:
-        kw = {} if partition is None else {"partition": partition}
-        p.produce(topic, value=v.encode() if isinstance(v, str) else v, **kw)
-    assert p.flush(30) == 0
 
 
 def kcat_values(srv, topic):
