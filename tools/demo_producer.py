@@ -3,6 +3,9 @@
 
 Each event: order_id, user_id, country, amount, currency, event_time (ISO 8601,
 UTC). The key is the user id, so one user's orders stay in one partition.
+Orders come from 5000 users, so a user rarely orders twice in a minute; every
+--burst-every events one user places a burst of 5 orders in a row, which the
+demo's fraud view (more than 3 orders in one minute) catches.
 Runs until interrupted, or for --count events.
 """
 import argparse
@@ -28,6 +31,7 @@ def main() -> int:
     ap.add_argument("--rate", type=float, default=20.0, help="events per second")
     ap.add_argument("--count", type=int, default=0, help="stop after this many (0 = run forever)")
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--burst-every", type=int, default=300, help="events between two order bursts (0 = none)")
     args = ap.parse_args()
 
     admin = AdminClient({"bootstrap.servers": args.bootstrap})
@@ -65,6 +69,7 @@ def main() -> int:
     first = {"order_id": "o-000001", "user_id": "u-0042", "country": "BR", "amount": 48.90,
              "currency": "BRL", "event_time": datetime.now(timezone.utc).isoformat(timespec="milliseconds")}
     next_id = 2
+    burst_user, burst_left = "", 0
     event = first
     while not stopping and (args.count == 0 or sent < args.count):
         producer.produce(args.topic, key=event["user_id"], value=json.dumps(event), on_delivery=on_delivery)
@@ -73,8 +78,13 @@ def main() -> int:
         if sent % 100 == 0:
             print(f"demo: {sent} orders sent, {acked} acknowledged", file=sys.stderr)
         time.sleep(1.0 / args.rate)
+        if burst_left > 0:
+            burst_left -= 1
+        elif args.burst_every > 0 and sent % args.burst_every == 0:
+            burst_user, burst_left = f"u-{rng.randint(1, 5000):04d}", 5
         country, currency = rng.choice(COUNTRIES)
-        event = {"order_id": f"o-{next_id:06d}", "user_id": f"u-{rng.randint(1, 500):04d}",
+        user = burst_user if burst_left > 0 else f"u-{rng.randint(1, 5000):04d}"
+        event = {"order_id": f"o-{next_id:06d}", "user_id": user,
                  "country": country, "amount": round(rng.uniform(5, 500), 2), "currency": currency,
                  "event_time": datetime.now(timezone.utc).isoformat(timespec="milliseconds")}
         next_id += 1
