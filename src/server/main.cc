@@ -1,8 +1,13 @@
-// The `strata` command: `strata server ...` and `strata --version`.
+// The `strata` command: `strata server ...`, `strata nexmark ...` and
+// `strata --version`. Exit codes: 0 success, 1 a failure while running,
+// 2 bad arguments (every command-line parse error included).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
 #include "base/logging.h"
+#include "server/nexmark_command.h"
 #include "server/server.h"
 
 int main(int argc, char** argv) {
@@ -21,7 +26,30 @@ int main(int argc, char** argv) {
   serve->add_option("--http-listen", http_listen, "HTTP listener HOST:PORT (default 127.0.0.1:8080)");
   serve->add_option("--log-level", log_level, "debug, info, warn or error");
 
-  CLI11_PARSE(app, argc, argv);
+  CLI::App* nexmark = app.add_subcommand(
+      "nexmark", "Write Nexmark events (docs/formats/nexmark.md) as JSON lines to stdout");
+  strata::server::NexmarkCommandOptions nx;
+  nexmark->add_option("--events", nx.events, "Number of events of the stream to cover (N)")->required();
+  nexmark->add_option("--first-event", nx.first_event, "First event number (K, default 0): events K..K+N-1");
+  nexmark->add_option("--rate", nx.rate_events_per_s, "Events per second of event time (default 10000)");
+  nexmark->add_option("--kind", nx.kind, "person, auction, bid or all (default all: with event_type)");
+  nexmark->add_option("--format", nx.format, "json (the only one today)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);  // prints help, the version or the error
+    return rc == 0 ? 0 : 2;
+  }
+
+  if (nexmark->parsed()) {
+    strata::Status s = strata::server::run_nexmark_command(nx, STDOUT_FILENO);
+    if (!s.ok()) {
+      std::fprintf(stderr, "strata nexmark: %s\n", s.message().c_str());
+      return s.code() == strata::StatusCode::kInvalidArgument ? 2 : 1;
+    }
+    return 0;
+  }
 
   ServerConfig config;
   if (!config_path.empty()) {

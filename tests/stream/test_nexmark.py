@@ -1,0 +1,204 @@
+"""Nexmark end to end: `strata nexmark` events through Kafka into streams and
+materialized views, each view checked against the same query as a batch SELECT.
+
+The generator's JSON lines (docs/formats/nexmark.md) are produced with kcat into
+three topics; every Nexmark query the view maintainer can express today (one
+stream, filters, projections, GROUP BY aggregates) becomes a materialized view.
+Once each view has consumed every bid (SHOW MATERIALIZED VIEWS' input_records),
+its rows must equal the batch SELECT of its own query as multisets (stream =
+batch), and absolute facts recomputed here in Python from the generated JSON
+(counts, q2's and q22's rows, q14's and q21's derived columns) pin both sides.
+The queries that cannot be maintained yet are listed in docs/streams.md.
+"""
+
+import collections
+import datetime as dt
+import json
+import re
+import subprocess
+import time
+from decimal import Decimal
+
+import pytest
+
+from strata_harness import StrataServer, strata_binary
+from stream_clients import connect
+
+EVENTS = 30000
+# 0.25 events/s of event time: 30,000 events span 33 hours, so q14's day/night
+# buckets and q17's per-day groups all occur (10,000 ev/s would fit in 3 s).
+RATE = 0.25
+
+STREAMS = {
+    "person": "id bigint, name text, email_address text, credit_card text, city text, state text, "
+              "date_time timestamp, extra text",
+    "auction": "id bigint, item_name text, description text, initial_bid bigint, reserve bigint, "
+               "date_time timestamp, expires timestamp, seller bigint, category bigint, extra text",
+    "bid": "auction bigint, bidder bigint, price bigint, channel text, url text, date_time timestamp, extra text",
+}
+
+# The Nexmark queries (RisingWave's SQL of the Flink suite) in Strata's dialect.
+QUERIES = {
+    "q0": "SELECT auction, bidder, price, date_time, extra FROM bid",
+    "q1": "SELECT auction, bidder, 0.908 * price AS price, date_time, extra FROM bid",
+    "q2": "SELECT auction, price FROM bid WHERE auction % 123 = 0",
+    "q10": "SELECT auction, bidder, price, date_time, extra, to_char(date_time, 'YYYY-MM-DD') AS dt, "
+           "to_char(date_time, 'HH24:MI') AS hm FROM bid",
+    "q14": "SELECT auction, bidder, 0.908 * price AS price, "
+           "CASE WHEN extract(hour FROM date_time) >= 8 AND extract(hour FROM date_time) <= 18 THEN 'dayTime' "
+           "WHEN extract(hour FROM date_time) <= 6 OR extract(hour FROM date_time) >= 20 THEN 'nightTime' "
+           "ELSE 'otherTime' END AS bid_time_type, date_time, extra, "
+           "length(extra) - length(replace(extra, 'c', '')) AS c_counts "
+           "FROM bid WHERE 0.908 * price > 1000000 AND 0.908 * price < 50000000",
+    "q17": "SELECT auction, to_char(date_time, 'YYYY-MM-DD') AS day, count(*) AS total_bids, "
+           "count(*) FILTER (WHERE price < 10000) AS rank1_bids, "
+           "count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids, "
+           "count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, "
+           "min(price) AS min_price, max(price) AS max_price, avg(price) AS avg_price, sum(price) AS sum_price "
+           "FROM bid GROUP BY auction, to_char(date_time, 'YYYY-MM-DD')",
+    "q21": "SELECT auction, bidder, price, channel, "
+           "CASE WHEN lower(channel) = 'apple' THEN '0' WHEN lower(channel) = 'google' THEN '1' "
+           "WHEN lower(channel) = 'facebook' THEN '2' WHEN lower(channel) = 'baidu' THEN '3' "
+           "ELSE substring(url, '(?:&|^)channel_id=([^&]*)') END AS channel_id FROM bid "
+           "WHERE substring(url, '(?:&|^)channel_id=([^&]*)') IS NOT NULL "
+           "OR lower(channel) IN ('apple', 'google', 'facebook', 'baidu')",
+    "q22": "SELECT auction, bidder, price, channel, split_part(url, '/', 4) AS dir1, "
+           "split_part(url, '/', 5) AS dir2, split_part(url, '/', 6) AS dir3 FROM bid",
+}
+
+
+def generate(kind, path):
+    with open(path, "wb") as out:
+        r = subprocess.run([strata_binary(), "nexmark", "--events", str(EVENTS), "--rate", str(RATE),
+                            "--kind", kind], stdout=out, stderr=subprocess.PIPE, timeout=120)
+    assert r.returncode == 0, r.stderr.decode()
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
+
+
+def kcat_produce(srv, topic, path):
+    r = subprocess.run(["kcat", "-P", "-b", srv.kafka, "-t", topic, "-X", "acks=all", "-l", str(path)],
+                       capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr.decode()
+
+
+def rows(cur, sql):
+    cur.execute(sql)
+    return cur.fetchall()
+
+
+def multiset(rs):
+    return collections.Counter(tuple(r) for r in rs)
+
+
+def ts(text):
+    return dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S.%f")
+
+
+@pytest.fixture
+def server(request, tmp_path):
+    cfg = tmp_path / "strata.toml"
+    cfg.write_text("[streams]\ncheckpoint_interval_ms = 500\n")
+    srv = StrataServer(extra_args=["--pg-listen", "127.0.0.1:0", "--config", str(cfg)])
+    request.node._strata_servers = [srv]
+    srv.start()
+    yield srv
+    srv.stop(check=False)
+    srv.close()
+
+
+def test_the_command_checks_its_arguments():
+    exe = strata_binary()
+    for args in (["--events", "10", "--kind", "bids"], ["--events", "10", "--format", "avro"],
+                 ["--events", "10", "--rate", "0"], ["--events", "10", "--rate", "-3"], ["--events", "-1"],
+                 ["--events", "x"], ["--events", "10", "--first-event", "9223372036854775807"], [],
+                 ["--events", "10", "--bogus"]):
+        r = subprocess.run([exe, "nexmark", *args], capture_output=True, timeout=30)
+        assert r.returncode == 2, (args, r.returncode, r.stderr)
+        assert r.stderr.strip(), args
+        assert r.stdout == b"", args
+    r = subprocess.run([exe, "nexmark", "--events", "0"], capture_output=True, timeout=30)
+    assert (r.returncode, r.stdout) == (0, b"")
+    # --kind all: every event with event_type; a range from an offset is the same slice.
+    full = subprocess.run([exe, "nexmark", "--events", "200"], capture_output=True, timeout=30).stdout.splitlines()
+    part = subprocess.run([exe, "nexmark", "--events", "50", "--first-event", "120"], capture_output=True,
+                          timeout=30).stdout.splitlines()
+    assert len(full) == 200 and part == full[120:170]
+    kinds = [json.loads(x)["event_type"] for x in full]
+    assert collections.Counter(kinds) == {0: 4, 1: 12, 2: 184}
+    bids = subprocess.run([exe, "nexmark", "--events", "200", "--kind", "bid"], capture_output=True,
+                          timeout=30).stdout.splitlines()
+    assert [json.loads(b) for b in bids] == [{k: v for k, v in json.loads(x).items() if k != "event_type"}
+                                            for x in full if json.loads(x)["event_type"] == 2]
+
+
+def test_nexmark_views_equal_batch_queries(server, tmp_path):
+    data = {kind: generate(kind, tmp_path / f"{kind}.jsonl") for kind in STREAMS}
+    bids = data["bid"]
+    assert (len(data["person"]), len(data["auction"]), len(bids)) == (EVENTS // 50, EVENTS * 3 // 50,
+                                                                        EVENTS * 46 // 50)
+    conn = connect(server)
+    cur = conn.cursor()
+    for name, cols in STREAMS.items():
+        cur.execute(f"CREATE STREAM {name} ({cols}) WITH (topic = 'nexmark.{name}', format = 'json')")
+    for q, sql in QUERIES.items():
+        cur.execute(f"CREATE MATERIALIZED VIEW {q} AS {sql}")
+    for name in STREAMS:
+        kcat_produce(server, f"nexmark.{name}", tmp_path / f"{name}.jsonl")
+
+    # Every view has consumed every bid, none dead-lettered.
+    deadline = time.monotonic() + 180
+    while True:
+        shown = {r[1]: r for r in rows(cur, "SHOW MATERIALIZED VIEWS")}
+        done = all(shown[q][4] == len(bids) for q in QUERIES)
+        if done:
+            break
+        assert time.monotonic() < deadline, {q: (shown[q][4], shown[q][7]) for q in QUERIES}
+        time.sleep(0.2)
+    for q in QUERIES:
+        assert shown[q][5] == 0 and shown[q][7] == "running", shown[q]
+
+    # The streams hold exactly what was generated.
+    assert rows(cur, "SELECT count(*), sum(id) FROM person") == [(len(data["person"]),
+                                                                   sum(p["id"] for p in data["person"]))]
+    assert rows(cur, "SELECT count(*), max(id) FROM auction") == [(len(data["auction"]),
+                                                                    1000 + len(data["auction"]) - 1)]
+
+    got = {}
+    for q, sql in QUERIES.items():
+        view, batch = rows(cur, f"SELECT * FROM {q}"), rows(cur, sql)
+        assert multiset(view) == multiset(batch), f"{q}: view differs from batch ({len(view)} vs {len(batch)} rows)"
+        got[q] = view
+
+    # Absolute facts from the generated JSON.
+    assert len(got["q0"]) == len(got["q1"]) == len(got["q10"]) == len(got["q22"]) == len(bids)
+    assert multiset(got["q0"]) == multiset((b["auction"], b["bidder"], b["price"], ts(b["date_time"]), b["extra"])
+                                           for b in bids)
+    assert sum(r[2] for r in got["q1"]) == sum(Decimal(b["price"]) * Decimal("0.908") for b in bids)
+    want_q2 = multiset((b["auction"], b["price"]) for b in bids if b["auction"] % 123 == 0)
+    assert multiset(got["q2"]) == want_q2 and len(got["q2"]) > 0
+    assert {r[5] for r in got["q10"]} == {"2015-07-15", "2015-07-16"}
+
+    def time_type(hour):
+        return "dayTime" if 8 <= hour <= 18 else "nightTime" if hour <= 6 or hour >= 20 else "otherTime"
+    want_q14 = multiset((b["auction"], b["bidder"], Decimal(b["price"]) * Decimal("0.908"),
+                         time_type(ts(b["date_time"]).hour), ts(b["date_time"]), b["extra"], b["extra"].count("c"))
+                        for b in bids if 1000000 < Decimal(b["price"]) * Decimal("0.908") < 50000000)
+    assert multiset(got["q14"]) == want_q14
+    assert {r[3] for r in got["q14"]} == {"dayTime", "nightTime", "otherTime"}
+
+    per_day = collections.Counter((b["auction"], b["date_time"][:10]) for b in bids)
+    assert len(got["q17"]) == len(per_day)
+    assert {(r[0], r[1]): r[2] for r in got["q17"]} == dict(per_day)
+    assert all(r[2] == r[3] + r[4] + r[5] for r in got["q17"])
+
+    hot = {"apple": "0", "google": "1", "facebook": "2", "baidu": "3"}
+    want_q21 = collections.Counter()
+    for b in bids:
+        m = re.search(r"(?:&|^)channel_id=([^&]*)", b["url"])
+        if b["channel"].lower() in hot or m:
+            want_q21[(b["auction"], b["bidder"], b["price"], b["channel"],
+                      hot.get(b["channel"].lower(), m.group(1) if m else None))] += 1
+    assert multiset(got["q21"]) == want_q21
+    assert multiset(got["q22"]) == multiset((b["auction"], b["bidder"], b["price"], b["channel"],
+                                             *b["url"].split("/")[3:6]) for b in bids)
+    conn.close()
