@@ -213,9 +213,9 @@ Result<StatementResult> Session::run_show_materialized_views() {
   r.returns_rows = true;
   r.command_tag = "SHOW";
   r.column_names = {"schema", "name", "stream", "rows", "input_records", "dead_letters", "checkpoints", "status",
-                    "definition"};
+                    "definition", "late_before"};
   r.column_types = {Type::text(),   Type::text(),   Type::text(), Type::bigint(), Type::bigint(),
-                    Type::bigint(), Type::bigint(), Type::text(), Type::text()};
+                    Type::bigint(), Type::bigint(), Type::text(), Type::text(), Type::timestamp()};
   Batch b(r.column_types);
   auto snap = engine_->catalog().snapshot();
   for (const auto& [key, v] : snap->materialized_views) {
@@ -226,7 +226,7 @@ Result<StatementResult> Session::run_show_materialized_views() {
     if (m == nullptr) {
       b.append_row({Value::text(v->schema), Value::text(v->name), stream, Value::null(Type::bigint()),
                     Value::null(Type::bigint()), Value::null(Type::bigint()), Value::null(Type::bigint()),
-                    Value::text("not maintained"), Value::text(v->query_sql)});
+                    Value::text("not maintained"), Value::text(v->query_sql), Value::null(Type::timestamp())});
       continue;
     }
     ViewStats st = m->stats();
@@ -234,7 +234,8 @@ Result<StatementResult> Session::run_show_materialized_views() {
                   Value::bigint(static_cast<int64_t>(st.input_records)),
                   Value::bigint(static_cast<int64_t>(st.dead_letters)),
                   Value::bigint(static_cast<int64_t>(st.checkpoints)), Value::text(st.status),
-                  Value::text(v->query_sql)});
+                  Value::text(v->query_sql),
+                  st.closed_us ? Value::timestamp(*st.closed_us) : Value::null(Type::timestamp())});
   }
   r.batches.push_back(std::move(b));
   return r;

@@ -100,6 +100,13 @@ std::vector<uint8_t> encode_view_checkpoint(const ViewCheckpoint& c) {
     w.varint(partition);
     w.varint(offset);
   }
+  w.uvarint(c.max_event_us.size());
+  for (const auto& [partition, ts] : c.max_event_us) {
+    w.varint(partition);
+    w.varint(ts);
+  }
+  w.u8(c.closed_us ? 1 : 0);
+  w.varint(c.closed_us.value_or(0));
   w.uvarint(c.state_types.size());
   for (const auto& t : c.state_types) put_type(w, t);
   w.uvarint(c.state.size());
@@ -117,7 +124,7 @@ Result<ViewCheckpoint> decode_view_checkpoint(std::span<const uint8_t> bytes) {
   if (bytes.size() < kHeaderBytes) return corrupt(fmt::format("truncated header ({} bytes)", bytes.size()));
   if (r.u32() != kMagic) return corrupt("bad magic");
   uint32_t version = r.u32();
-  if (version != kViewCheckpointFormatVersion) return corrupt(fmt::format("unknown format version {}", version));
+  if (version != 1 && version != kViewCheckpointFormatVersion) return corrupt(fmt::format("unknown format version {}", version));
   uint32_t crc = r.u32();
   if (crc32c(bytes.data() + kHeaderBytes, bytes.size() - kHeaderBytes) != crc) return corrupt("checksum mismatch");
   ViewCheckpoint c;
@@ -132,6 +139,19 @@ Result<ViewCheckpoint> decode_view_checkpoint(std::span<const uint8_t> bytes) {
     int64_t offset = r.varint64();
     if (!r.ok() || partition < 0 || partition > INT32_MAX || offset < 0) return corrupt("bad partition offset");
     c.next_offsets[static_cast<int32_t>(partition)] = offset;
+  }
+  if (version >= 2) {
+    if (!get_count(r, &n)) return corrupt("bad event-time count");
+    for (; n > 0; --n) {
+      int64_t partition = r.varint64();
+      int64_t ts = r.varint64();
+      if (!r.ok() || partition < 0 || partition > INT32_MAX) return corrupt("bad partition event time");
+      c.max_event_us[static_cast<int32_t>(partition)] = ts;
+    }
+    uint8_t has_closed = r.u8();
+    int64_t closed = r.varint64();
+    if (!r.ok() || has_closed > 1) return corrupt("bad closed watermark");
+    if (has_closed) c.closed_us = closed;
   }
   if (!get_count(r, &n)) return corrupt("bad column count");
   for (; n > 0; --n) {

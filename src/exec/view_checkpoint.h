@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -26,7 +27,9 @@
 
 namespace strata::exec {
 
-inline constexpr uint32_t kViewCheckpointFormatVersion = 1;
+// Version 2 added the event-time progress (max_event_us, closed_us); version 1 is
+// still read (as no event time seen yet).
+inline constexpr uint32_t kViewCheckpointFormatVersion = 2;
 // Largest checkpoint file read back (a bound on a corrupt length, not a design size).
 inline constexpr uint64_t kViewCheckpointBytesMax = 1ull << 32;
 
@@ -37,6 +40,11 @@ struct ViewCheckpoint {
   uint64_t dead_letters = 0;   // of those, records sent to the dead-letter topic
   // Partition -> the next offset to read (every record below it is in `state`).
   std::map<int32_t, int64_t> next_offsets;
+  // Event time (microseconds since the epoch) progress, for a stream with a
+  // WATERMARK: partition -> the largest event time read from it, and the
+  // watermark below which windows are closed (unset before the first close).
+  std::map<int32_t, int64_t> max_event_us;
+  std::optional<int64_t> closed_us;
   // The operator state: rows of `state_types` (ViewMaintainer defines their meaning:
   // partial aggregates per group, or the view's rows for a view without GROUP BY).
   std::vector<types::Type> state_types;

@@ -162,6 +162,50 @@ std::string base64(std::string_view s) {
   return out;
 }
 
+// What `e` (over the output of `*at`) is once column references are followed
+// down through Projects and Filters; `*at` becomes the node whose output it reads.
+const BoundExpr* follow(const BoundExpr* e, const LogicalPlan** at) {
+  const LogicalPlan* node = *at;
+  while (e->kind == BoundExprKind::kColumnRef &&
+         (node->kind == LogicalKind::kProject || node->kind == LogicalKind::kFilter)) {
+    if (node->kind == LogicalKind::kProject) e = node->exprs[static_cast<size_t>(e->column)].get();
+    node = node->children[0].get();
+  }
+  *at = node;
+  return e;
+}
+
+// A constant positive interval without months, in microseconds.
+std::optional<int64_t> fixed_interval_us(const BoundExpr* e) {
+  if (e->kind != BoundExprKind::kConstant || e->value.is_null() || e->type.id() != types::TypeId::kInterval) {
+    return std::nullopt;
+  }
+  const types::Interval& iv = e->value.as_interval();
+  int64_t us = int64_t{iv.days} * 86'400'000'000 + iv.micros;
+  if (iv.months != 0 || us <= 0) return std::nullopt;
+  return us;
+}
+
+// The size of a window when `e` is date_bin(size, <stream column event_col>,
+// origin) (TUMBLE's window_start), else nullopt.
+std::optional<int64_t> window_start_size(const BoundExpr* e, const LogicalPlan* at, int32_t event_col) {
+  if (e->kind != BoundExprKind::kFunction || e->function == nullptr || e->function->name != "date_bin" ||
+      e->children.size() != 3) {
+    return std::nullopt;
+  }
+  const LogicalPlan* size_at = at;
+  std::optional<int64_t> size = fixed_interval_us(follow(e->children[0].get(), &size_at));
+  const LogicalPlan* ts_at = at;
+  const BoundExpr* ts = follow(e->children[1].get(), &ts_at);
+  const LogicalPlan* origin_at = at;
+  const BoundExpr* origin = follow(e->children[2].get(), &origin_at);
+  if (!size || ts->kind != BoundExprKind::kColumnRef || ts_at->kind != LogicalKind::kGet ||
+      ts_at->columns[static_cast<size_t>(ts->column)] != event_col || origin->kind != BoundExprKind::kConstant) {
+    return std::nullopt;
+  }
+  return size;
+}
+
 // A data exception (SQLSTATE class 22: division by zero, out of range, a bad
 // cast) is a property of the rows, not of the view: those rows are dead-lettered.
 bool is_row_error(const Status& s) { return s.sqlstate().substr(0, 2) == "22"; }
@@ -243,6 +287,43 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   STRATA_ASSIGN_OR_RETURN(formats::RecordFormat format, formats::parse_record_format(stream->format));
   STRATA_ASSIGN_OR_RETURN(formats::RecordDecoder decoder, formats::RecordDecoder::make(format, fields));
   m->decoder_ = std::make_unique<formats::RecordDecoder>(std::move(decoder));
+  for (size_t i = 0; i < stream->columns.size() && !stream->watermark_column.empty(); ++i) {
+    if (stream->columns[i].name == stream->watermark_column) m->event_time_column_ = static_cast<int32_t>(i);
+  }
+  m->watermark_delay_us_ = stream->watermark_delay_us;
+  m->allowed_lateness_us_ = stream->allowed_lateness_us;
+
+  // EMIT ON WINDOW CLOSE: a group key must be a window bound over the event time.
+  if (parsed[0]->as<sql::SelectStmt>().query->emit == sql::EmitMode::kOnWindowClose) {
+    auto refuse = [&](const std::string& why) {
+      return Status::sql("0A000", fmt::format("materialized view \"{}\": EMIT ON WINDOW CLOSE {}", name, why));
+    };
+    if (m->event_time_column_ < 0) {
+      return refuse(fmt::format("needs a WATERMARK on stream \"{}\"", stream->name));
+    }
+    for (size_t i = 0; agg != nullptr && i < agg->groups.size() && m->window_key_ < 0; ++i) {
+      const LogicalPlan* at = agg->children[0].get();
+      const BoundExpr* e = follow(agg->groups[i].get(), &at);
+      if (std::optional<int64_t> size = window_start_size(e, at, m->event_time_column_)) {
+        m->window_key_ = static_cast<int32_t>(i);
+        m->window_end_offset_us_ = *size;  // window_start + size
+      } else if (e->kind == BoundExprKind::kFunction && e->function != nullptr && e->function->name == "+" &&
+                 e->children.size() == 2) {
+        const LogicalPlan* plus_at = at;
+        const BoundExpr* size_e = follow(e->children[1].get(), &plus_at);
+        std::optional<int64_t> start = window_start_size(e->children[0].get(), at, m->event_time_column_);
+        if (start && fixed_interval_us(size_e) == start) {
+          m->window_key_ = static_cast<int32_t>(i);
+          m->window_end_offset_us_ = 0;  // the key is window_end itself
+        }
+      }
+    }
+    if (m->window_key_ < 0) {
+      return refuse(fmt::format("needs GROUP BY window_start or window_end of TUMBLE({}, {}, ...)", stream->name,
+                                stream->watermark_column));
+    }
+    m->emit_on_close_ = true;
+  }
 
   if (agg == nullptr) {
     m->delta_plan_ = root;
@@ -385,7 +466,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   BatchList result;
   if (m->aggregate_) {
     STRATA_ASSIGN_OR_RETURN(m->state_, m->run_plan(*m->delta_plan_, {}, {}));
-    STRATA_ASSIGN_OR_RETURN(result, m->run_plan(*m->final_plan_, {}, m->state_));
+    STRATA_ASSIGN_OR_RETURN(result, m->result_of(m->state_));
   }
   STRATA_RETURN_IF_ERROR(m->publish(result));
   return m;
@@ -454,6 +535,53 @@ Status ViewMaintainer::apply(const BatchList& base, const BatchList& delta, Batc
   return Status::ok_status();
 }
 
+Result<ViewMaintainer::BatchList> ViewMaintainer::result_of(const BatchList& state) const {
+  if (!aggregate_) return state;
+  if (!emit_on_close_) return run_plan(*final_plan_, {}, state);
+  BatchList closed;
+  if (closed_us_) {
+    std::vector<uint32_t> rows;
+    for (const auto& b : state) {
+      rows.clear();
+      const types::Vector& key = b->columns[static_cast<size_t>(window_key_)];
+      const int64_t* k = key.data<int64_t>();
+      for (size_t i = 0; i < b->rows; ++i) {
+        // end <= closed, written so that it cannot overflow.
+        if (!key.is_null(i) && k[i] <= *closed_us_ - window_end_offset_us_) rows.push_back(static_cast<uint32_t>(i));
+      }
+      if (rows.size() == b->rows) {
+        closed.push_back(b);
+      } else if (!rows.empty()) {
+        auto part = std::make_shared<types::Batch>(state_types_);
+        part->append_selected(*b, rows.data(), rows.size());
+        closed.push_back(std::move(part));
+      }
+    }
+  }
+  return run_plan(*final_plan_, {}, closed);
+}
+
+std::optional<int64_t> ViewMaintainer::raised_close(const std::vector<PartitionOffsets>& parts,
+                                                    const std::map<int32_t, int64_t>& next,
+                                                    const std::map<int32_t, int64_t>& max_event,
+                                                    std::optional<int64_t> floor) const {
+  if (event_time_column_ < 0 || max_event.empty()) return floor;
+  int64_t watermark = INT64_MIN;
+  for (const auto& [partition, t] : max_event) watermark = std::max(watermark, t);
+  for (const PartitionOffsets& p : parts) {
+    auto it = next.find(p.partition);
+    int64_t from = std::max(it == next.end() ? int64_t{0} : it->second, p.start_offset);
+    if (from >= p.end_offset) continue;  // caught up: does not hold the watermark back
+    auto seen = max_event.find(p.partition);
+    if (seen == max_event.end()) return floor;  // unread records of unknown time
+    watermark = std::min(watermark, seen->second);
+  }
+  // Event times are timestamps (|t| < 2^62 µs) and the delays intervals of days at
+  // most millions of years: the difference cannot overflow.
+  int64_t close = watermark - watermark_delay_us_ - allowed_lateness_us_;
+  return floor ? std::max(*floor, close) : close;
+}
+
 Status ViewMaintainer::publish(const BatchList& result) {
   auto r = std::make_shared<ViewResult>();
   r->types = column_types_;
@@ -465,6 +593,7 @@ Status ViewMaintainer::publish(const BatchList& result) {
   stats_.dead_letters = dead_letters_;
   stats_.rows = result_->rows;
   stats_.checkpoints = sequence_;
+  stats_.closed_us = closed_us_;
   return Status::ok_status();
 }
 
@@ -500,6 +629,10 @@ Status ViewMaintainer::send_dead_letters(TopicAccess* access, const std::vector<
   for (const DeadLetter& d : dead) {
     std::string json = "{\"reason\":";
     append_json_string(json, d.reason);
+    if (!d.detail.empty()) {
+      json += ",\"detail\":";
+      append_json_string(json, d.detail);
+    }
     json += ",\"stream\":";
     append_json_string(json, stream_->name);
     json += ",\"view\":";
@@ -547,6 +680,40 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes) {
     fetched.emplace_back(p.partition, std::move(recs));
   }
   if (fetched.empty()) return false;
+  // Lateness (the header's rule, applied row by row): a row of partition p is late
+  // below max(closed_us_ raised at the step's start, min(the largest event time
+  // read so far from p, `others` for p) - delay - lateness), where `others` is the
+  // smallest largest-event-time, at the step's start, of the other partitions with
+  // unread records (INT64_MIN for one not read yet; INT64_MAX when there are none).
+  // On a one-partition stream a row's bound thus depends only on the records
+  // before it, not on where steps begin.
+  std::optional<int64_t> late_floor = raised_close(parts, next_offsets_, max_event_us_, closed_us_);
+  int64_t min1 = INT64_MAX, min2 = INT64_MAX;
+  int32_t min1_partition = -1;
+  for (const PartitionOffsets& p : parts) {
+    auto it = next_offsets_.find(p.partition);
+    if (std::max(it == next_offsets_.end() ? int64_t{0} : it->second, p.start_offset) >= p.end_offset) continue;
+    auto seen = max_event_us_.find(p.partition);
+    const int64_t t = seen == max_event_us_.end() ? INT64_MIN : seen->second;
+    if (t < min1) {
+      min2 = min1;
+      min1 = t;
+      min1_partition = p.partition;
+    } else if (t < min2) {
+      min2 = t;
+    }
+  }
+  std::map<int32_t, int64_t> max_event = max_event_us_;
+  auto late_bound = [&](int32_t partition) -> std::optional<int64_t> {
+    auto m = max_event.find(partition);
+    if (m == max_event.end()) return late_floor;
+    const int64_t w = std::min(m->second, partition == min1_partition ? min2 : min1);
+    if (w == INT64_MIN) return late_floor;
+    // Event times are timestamps (|t| < 2^62 µs) and the delays fixed intervals:
+    // the difference cannot overflow.
+    const int64_t bound = w - watermark_delay_us_ - allowed_lateness_us_;
+    return late_floor ? std::max(*late_floor, bound) : bound;
+  };
 
   // Decode into batches of kBatchRows; remember each decoded row's record.
   struct Origin {
@@ -564,10 +731,31 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes) {
       std::optional<std::string_view> value;
       if (rec.value) value = std::string_view(*rec.value);
       Status s = decoder_->decode(value, decoded.back());
+      if (s.ok() && event_time_column_ >= 0) {
+        types::Batch& b = decoded.back();
+        const size_t row = b.rows - 1;
+        const types::Vector& v = b.columns[static_cast<size_t>(event_time_column_)];
+        if (!v.is_null(row)) {
+          const int64_t t = v.data<int64_t>()[row];
+          const std::optional<int64_t> late_before = late_bound(partition);
+          if (late_before && t < *late_before) {
+            b.resize(row);
+            dead.push_back({partition, &rec, "late",
+                            fmt::format("event time {} is before {} (the watermark minus the allowed lateness)",
+                                        types::Value::timestamp(t).to_text(),
+                                        types::Value::timestamp(*late_before).to_text())});
+            continue;
+          }
+          // Bounds only rise (closed_us_ is monotone).
+          if (late_before) late_floor = late_before;
+          auto [it, fresh] = max_event.emplace(partition, t);
+          if (!fresh) it->second = std::max(it->second, t);
+        }
+      }
       if (s.ok()) {
         origins.push_back({partition, &rec});
       } else {
-        dead.push_back({partition, &rec, s.message()});
+        dead.push_back({partition, &rec, s.message(), {}});
       }
     }
   }
@@ -597,7 +785,7 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes) {
           result = std::move(r1);
           any = true;
         } else if (is_row_error(st)) {
-          dead.push_back({origins[row_index].partition, origins[row_index].record, st.message()});
+          dead.push_back({origins[row_index].partition, origins[row_index].record, st.message(), {}});
         } else {
           return st;
         }
@@ -617,8 +805,13 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes) {
     return a.partition != b.partition ? a.partition < b.partition : a.record->offset < b.record->offset;
   });
   STRATA_RETURN_IF_ERROR(send_dead_letters(access, dead));
+  closed_us_ = raised_close(parts, next, max_event, late_floor);
   state_ = std::move(state);
   next_offsets_ = std::move(next);
+  max_event_us_ = std::move(max_event);
+  if (emit_on_close_) {
+    STRATA_ASSIGN_OR_RETURN(result, result_of(state_));
+  }
   input_records_ += consumed;
   dead_letters_ += dead.size();
   dirty_ = true;
@@ -642,14 +835,13 @@ Status ViewMaintainer::load_checkpoint(io::FileSystem* fs, const std::string& pa
       bad = Status::corruption("view checkpoint: its state columns do not match the view's definition");
     } else {
       next_offsets_ = std::move(c->next_offsets);
+      max_event_us_ = std::move(c->max_event_us);
+      closed_us_ = c->closed_us;
       state_ = std::move(c->state);
       input_records_ = c->input_records;
       dead_letters_ = c->dead_letters;
       sequence_ = c->sequence;
-      BatchList result = state_;
-      if (aggregate_) {
-        STRATA_ASSIGN_OR_RETURN(result, run_plan(*final_plan_, {}, state_));
-      }
+      STRATA_ASSIGN_OR_RETURN(BatchList result, result_of(state_));
       return publish(result);
     }
   }
@@ -666,6 +858,8 @@ Status ViewMaintainer::write_checkpoint(io::FileSystem* fs, const std::string& p
   c.input_records = input_records_;
   c.dead_letters = dead_letters_;
   c.next_offsets = next_offsets_;
+  c.max_event_us = max_event_us_;
+  c.closed_us = closed_us_;
   c.state_types = state_types_;
   c.state = state_;
   std::vector<uint8_t> bytes = encode_view_checkpoint(c);

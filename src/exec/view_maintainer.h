@@ -25,6 +25,22 @@
 // published result. A record whose row fails in an expression (division by zero,
 // a bad cast) is dead-lettered too: the batch is re-applied row by row.
 //
+// Event time (docs/streams.md, "Watermarks and late rows"): on a stream with a
+// WATERMARK, the view tracks the largest event time read from each partition and
+// keeps `closed_us_`, a monotone bound raised as rows are read and at the end of
+// every step:
+//   watermark = min over partitions with unread records of (their largest event
+//               time so far, or -infinity if none read yet), or the largest event
+//               time of all partitions when every one is caught up, minus the
+//               WATERMARK delay;
+//   closed_us_ = max(closed_us_, watermark - ALLOWED LATENESS).
+// A row whose event time is below the bound when it is read is late: it goes to
+// the dead-letter topic with the reason "late" and is not applied. So a window
+// ending at or before closed_us_ never changes again, and EMIT ON WINDOW CLOSE
+// publishes exactly those windows (final rows, append-only); the state keeps
+// every window, so the result is a pure function of state and closed_us_. On a
+// one-partition stream whether a row is late depends only on the rows before it.
+//
 // Readers (any thread) get the result of the last applied step: an immutable
 // ViewResult swapped under a mutex, so a reader never sees half a step.
 //
@@ -37,6 +53,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +80,9 @@ struct ViewStats {
   uint64_t dead_letters = 0;
   uint64_t rows = 0;           // rows of the current result
   uint64_t checkpoints = 0;    // sequence of the last checkpoint written or loaded
+  // Event time below which rows are late (µs since 2000-01-01, PostgreSQL's
+  // timestamp epoch); unset without a watermark or before the first row.
+  std::optional<int64_t> closed_us;
   std::string status = "running";  // or the error that stops the view
 };
 
@@ -110,6 +130,7 @@ class ViewMaintainer {
     int32_t partition;
     const FetchedRecord* record;
     std::string reason;
+    std::string detail;  // "" or more words on the reason
   };
   using BatchList = std::vector<std::shared_ptr<const types::Batch>>;
   // Runs `plan`: kGet of the stream reads `delta`, kGet of the state placeholder
@@ -117,6 +138,12 @@ class ViewMaintainer {
   Result<BatchList> run_plan(const sql::LogicalPlan& plan, const BatchList& delta, const BatchList& state) const;
   // The state and result after applying `delta` to `base`.
   Status apply(const BatchList& base, const BatchList& delta, BatchList* state, BatchList* result) const;
+  // The view's rows for `state` (EMIT ON WINDOW CLOSE: only the closed windows').
+  Result<BatchList> result_of(const BatchList& state) const;
+  // `floor` raised by the watermark over `parts` with `next` offsets and `max_event`.
+  std::optional<int64_t> raised_close(const std::vector<PartitionOffsets>& parts, const std::map<int32_t, int64_t>& next,
+                                      const std::map<int32_t, int64_t>& max_event,
+                                      std::optional<int64_t> floor) const;
   Status publish(const BatchList& result);
   Status send_dead_letters(TopicAccess* access, const std::vector<DeadLetter>& dead);
 
@@ -135,10 +162,21 @@ class ViewMaintainer {
   sql::LogicalPlanPtr combine_plan_;  // aggregate: state ++ partial rows -> state
   sql::LogicalPlanPtr final_plan_;    // aggregate: state -> the view's rows
   std::vector<types::Type> state_types_;
+  // Event time: the stream's watermark column (-1: none), its delay and lateness.
+  int32_t event_time_column_ = -1;
+  int64_t watermark_delay_us_ = 0;
+  int64_t allowed_lateness_us_ = 0;
+  // EMIT ON WINDOW CLOSE: state column `window_key_` holds a window bound; the
+  // window ends at key + window_end_offset_us_.
+  bool emit_on_close_ = false;
+  int32_t window_key_ = -1;
+  int64_t window_end_offset_us_ = 0;
 
   // Runtime thread only.
   std::map<int32_t, int64_t> next_offsets_;
   BatchList state_;
+  std::map<int32_t, int64_t> max_event_us_;  // partition -> largest event time read
+  std::optional<int64_t> closed_us_;
   uint64_t input_records_ = 0;
   uint64_t dead_letters_ = 0;
   uint64_t sequence_ = 0;

@@ -1,0 +1,236 @@
+"""Watermarks, late rows and EMIT ON WINDOW CLOSE, end to end with real clients.
+
+A stream with `WATERMARK FOR ts AS ts - INTERVAL '5 seconds'` and an allowed
+lateness of 10 seconds: a row is late when its event time is below the largest
+event time read before it minus 15 seconds (docs/streams.md, "Watermarks and
+late rows"). Late rows go to the dead-letter topic with the reason "late" and
+change no view; an EMIT ON WINDOW CLOSE view shows a window once its end is at
+or below that bound, and never changes it afterwards. Records are produced with
+python3-confluent-kafka, views read and the dead-letter topic consumed with
+psycopg2 and confluent-kafka.
+"""
+
+import datetime as dt
+import json
+import time
+
+import psycopg2
+import pytest
+from confluent_kafka import Consumer
+
+from strata_harness import StrataServer
+from stream_clients import connect, produce
+
+
+def make_server(tmp_path):
+    cfg = tmp_path / "strata.toml"
+    cfg.write_text("[streams]\ncheckpoint_interval_ms = 200\nview_step_bytes = 65536\n")
+    return StrataServer(port=None, extra_args=["--pg-listen", "127.0.0.1:0", "--config", str(cfg)])
+
+
+@pytest.fixture
+def server(request, tmp_path):
+    srv = make_server(tmp_path)
+    request.node._strata_servers = [srv]
+    srv.start()
+    yield srv
+    srv.stop(check=False)
+    srv.close()
+
+
+def rows(cur, sql):
+    cur.execute(sql)
+    return cur.fetchall()
+
+
+def wait_rows(cur, sql, want, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        got = rows(cur, sql)
+        if got == want:
+            return got
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{sql}\n got: {got}\nwant: {want}")
+        time.sleep(0.1)
+
+
+def at(h, m, s=0, us=0):
+    return dt.datetime(2024, 5, 1, h, m, s, us)
+
+
+def click(user, stamp):
+    return json.dumps({"user_id": user, "ts": stamp.isoformat(sep=" ")})
+
+
+def read_dead_letters(srv, topic, count, timeout=30):
+    c = Consumer({"bootstrap.servers": srv.kafka, "group.id": f"dlq-{time.monotonic_ns()}",
+                  "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    c.subscribe([topic])
+    got = []
+    deadline = time.monotonic() + timeout
+    while len(got) < count and time.monotonic() < deadline:
+        m = c.poll(0.5)
+        if m is not None and m.error() is None:
+            got.append(json.loads(m.value()))
+    # A little longer: nothing beyond `count` may arrive.
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        m = c.poll(0.2)
+        if m is not None and m.error() is None:
+            got.append(json.loads(m.value()))
+    c.close()
+    return got
+
+
+WINDOWED = ("SELECT window_start, window_end, count(*) AS n, max(user_id) AS last_user "
+            "FROM TUMBLE(clicks, ts, INTERVAL '1 minute') GROUP BY window_start, window_end")
+CLOSED = "SELECT * FROM closed ORDER BY 1"
+LIVE = "SELECT * FROM live ORDER BY 1"
+RAW = "SELECT user_id FROM raw ORDER BY 1"
+
+
+def create(cur):
+    cur.execute("CREATE STREAM clicks (user_id bigint, ts timestamp, "
+                "WATERMARK FOR ts AS ts - INTERVAL '5 seconds') "
+                "WITH (topic = 'wm.clicks', partitions = 1, allowed_lateness = '10 seconds')")
+    cur.execute("CREATE MATERIALIZED VIEW closed AS " + WINDOWED + " EMIT ON WINDOW CLOSE")
+    cur.execute("CREATE MATERIALIZED VIEW live AS " + WINDOWED)
+    cur.execute("CREATE MATERIALIZED VIEW raw AS SELECT user_id, ts FROM clicks")
+
+
+def late_before(cur):
+    return {r[1]: r[9] for r in rows(cur, "SHOW MATERIALIZED VIEWS")}
+
+
+def wait_read(cur, count, timeout=30):
+    """Until every view has read `count` input records (SHOW's input_records)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        shown = rows(cur, "SHOW MATERIALIZED VIEWS")
+        if all(r[4] == count for r in shown):
+            return shown
+        assert time.monotonic() < deadline, shown
+        time.sleep(0.1)
+
+
+def test_late_rows_are_dead_lettered_and_closed_windows_are_final(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    create(cur)
+    # Before any row: nothing closed, no bound yet.
+    assert rows(cur, CLOSED) == []
+    assert late_before(cur) == {"closed": None, "live": None, "raw": None}
+
+    # Bound before each row = (largest event time so far) - 15 s.
+    produce(server, "wm.clicks", [
+        click(1, at(12, 0, 10)),
+        click(2, at(12, 0, 50)),
+        click(3, at(12, 1, 20)),
+        click(4, at(12, 0, 55)),          # bound 12:01:05: late
+        click(5, at(12, 1, 0)),           # late
+        click(6, at(12, 1, 6)),           # on time (>= 12:01:05)
+        click(7, at(12, 2, 30)),
+        click(8, at(12, 2, 14, 999999)),  # bound 12:02:15: late by 1 µs
+        click(9, at(12, 2, 15)),          # exactly the bound: on time
+    ])
+    wait_read(cur, 9)
+    wait_rows(cur, RAW, [(1,), (2,), (3,), (6,), (7,), (9,)])
+    live = [(at(12, 0), at(12, 1), 2, 2), (at(12, 1), at(12, 2), 2, 6), (at(12, 2), at(12, 3), 2, 9)]
+    wait_rows(cur, LIVE, live)
+    # [12:02, 12:03) ends after the bound 12:02:15: still open, not shown.
+    closed = [(at(12, 0), at(12, 1), 2, 2), (at(12, 1), at(12, 2), 2, 6)]
+    wait_rows(cur, CLOSED, closed)
+    assert late_before(cur) == {"closed": at(12, 2, 15), "live": at(12, 2, 15), "raw": at(12, 2, 15)}
+    shown = {r[1]: r for r in rows(cur, "SHOW MATERIALIZED VIEWS")}
+    assert {n: (r[4], r[5]) for n, r in shown.items()} == {"closed": (9, 3), "live": (9, 3), "raw": (9, 3)}
+
+    # The batch query reads every record of the topic, late ones included.
+    assert rows(cur, "SELECT count(*) FROM clicks") == [(9,)]
+
+    # Each view dead-letters each late record once, naming itself.
+    dead = read_dead_letters(server, "wm.clicks.dlq", 9)
+    assert len(dead) == 9, dead
+    by_view = {}
+    for d in dead:
+        by_view.setdefault(d["view"], []).append(d)
+    assert sorted(by_view) == ["closed", "live", "raw"]
+    for ds in by_view.values():
+        ds.sort(key=lambda d: d["offset"])
+        assert [(d["reason"], d["topic"], d["partition"], d["offset"]) for d in ds] == \
+            [("late", "wm.clicks", 0, 3), ("late", "wm.clicks", 0, 4), ("late", "wm.clicks", 0, 7)]
+        assert json.loads(ds[2]["value"])["user_id"] == 8
+        assert "2024-05-01 12:02:14.999999" in ds[2]["detail"], ds[2]
+        assert "2024-05-01 12:02:15" in ds[2]["detail"], ds[2]
+
+    # 12:03:20 moves the bound to 12:03:05: [12:02, 12:03) closes, final.
+    produce(server, "wm.clicks", [click(10, at(12, 3, 20))])
+    wait_read(cur, 10)
+    closed.append((at(12, 2), at(12, 3), 2, 9))
+    wait_rows(cur, CLOSED, closed)
+    wait_rows(cur, LIVE, live + [(at(12, 3), at(12, 4), 1, 10)])
+    assert late_before(cur)["closed"] == at(12, 3, 5)
+    conn.close()
+
+    # A clean restart keeps the closed windows, the bound and the counts.
+    server.stop()
+    server.start()
+    conn = connect(server)
+    cur = conn.cursor()
+    assert rows(cur, CLOSED) == closed
+    assert late_before(cur) == {"closed": at(12, 3, 5), "live": at(12, 3, 5), "raw": at(12, 3, 5)}
+    # A row for a closed window after the restart is still late.
+    produce(server, "wm.clicks", [click(11, at(12, 0, 30)), click(12, at(12, 3, 30))])
+    wait_read(cur, 12)
+    wait_rows(cur, RAW, [(1,), (2,), (3,), (6,), (7,), (9,), (10,), (12,)])
+    wait_rows(cur, LIVE, live + [(at(12, 3), at(12, 4), 2, 12)])
+    assert rows(cur, CLOSED) == closed
+    assert {r[1]: r[5] for r in rows(cur, "SHOW MATERIALIZED VIEWS")} == {"closed": 4, "live": 4, "raw": 4}
+    dead = read_dead_letters(server, "wm.clicks.dlq", 12)
+    assert len(dead) == 12, dead
+    assert sorted(d["view"] for d in dead if d["offset"] == 10) == ["closed", "live", "raw"]
+    conn.close()
+
+
+def test_an_idle_partition_does_not_hold_the_watermark(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE STREAM clicks (user_id bigint, ts timestamp, WATERMARK FOR ts AS ts) "
+                "WITH (topic = 'wm.two', partitions = 2)")
+    # GROUP BY window_end alone is a window bound too.
+    cur.execute("CREATE MATERIALIZED VIEW per_end AS SELECT window_end, count(*) AS n "
+                "FROM TUMBLE(clicks, ts, INTERVAL '10 seconds') GROUP BY window_end EMIT ON WINDOW CLOSE")
+    produce(server, "wm.two", [click(1, at(12, 0, 1)), click(2, at(12, 0, 9)), click(3, at(12, 0, 12)),
+                               click(4, at(12, 0, 25))], partition=0)
+    # Partition 1 has no records: the watermark is partition 0's, 12:00:25.
+    wait_rows(cur, "SELECT * FROM per_end ORDER BY 1", [(at(12, 0, 10), 2), (at(12, 0, 20), 1)])
+    assert late_before(cur) == {"per_end": at(12, 0, 25)}
+    # Partition 1 catches up with an on-time row; the bound does not go back.
+    produce(server, "wm.two", [click(5, at(12, 0, 27))], partition=1)
+    wait_read(cur, 5)
+    assert rows(cur, "SELECT * FROM per_end ORDER BY 1") == [(at(12, 0, 10), 2), (at(12, 0, 20), 1)]
+    assert late_before(cur) == {"per_end": at(12, 0, 27)}
+    conn.close()
+
+
+def test_emit_on_window_close_needs_a_watermark_and_a_window_key(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE STREAM plain (user_id bigint, ts timestamp) WITH (topic = 'wm.plain')")
+    cur.execute("CREATE STREAM marked (user_id bigint, ts timestamp, WATERMARK FOR ts AS ts) "
+                "WITH (topic = 'wm.marked')")
+    with pytest.raises(psycopg2.Error) as e:
+        cur.execute("CREATE MATERIALIZED VIEW v1 AS SELECT window_start, count(*) "
+                    "FROM TUMBLE(plain, ts, INTERVAL '1 minute') GROUP BY window_start EMIT ON WINDOW CLOSE")
+    assert e.value.pgcode == "0A000"
+    assert "WATERMARK" in e.value.pgerror
+    with pytest.raises(psycopg2.Error) as e:
+        cur.execute("CREATE MATERIALIZED VIEW v2 AS SELECT user_id, count(*) FROM marked "
+                    "GROUP BY user_id EMIT ON WINDOW CLOSE")
+    assert e.value.pgcode == "0A000"
+    assert "window_start or window_end" in e.value.pgerror
+    assert rows(cur, "SELECT count(*) FROM pg_class WHERE relname IN ('v1', 'v2')") == [(0,)]
+    # A batch SELECT accepts EMIT ON WINDOW CLOSE and ignores it: it sees every window.
+    produce(server, "wm.marked", [click(1, at(12, 0, 1)), click(2, at(12, 5, 0))])
+    q = "SELECT window_start, count(*) FROM TUMBLE(marked, ts, INTERVAL '1 minute') GROUP BY window_start ORDER BY 1"
+    assert rows(cur, q + " EMIT ON WINDOW CLOSE") == rows(cur, q) == [(at(12, 0), 1), (at(12, 5), 1)]
+    conn.close()
