@@ -1,6 +1,6 @@
 # The two commands of the quick start are `make demo` and `make test`; each
 # installs what is missing first. See README.md.
-.PHONY: all deps build build-dev build-fuzz demo test unit fuzz bench bench-log bench-sql bench-deps \
+.PHONY: all deps build build-dev build-fuzz demo test unit fuzz bench bench-log bench-sql bench-nexmark bench-deps \
         soak slt-full layering format clean
 
 JOBS ?= $(shell nproc)
@@ -43,8 +43,8 @@ unit: build-dev
 fuzz: build-fuzz
 	tools/run_fuzzers.sh build/fuzz $(FUZZ_SECONDS)
 
-# Both benchmarks; see bench/README.md.
-bench: bench-log bench-sql
+# Every benchmark; see bench/README.md.
+bench: bench-log bench-sql bench-nexmark
 
 bench-log: build
 	/usr/bin/python3 bench/log_bench.py --strata build/release/strata
@@ -52,6 +52,11 @@ bench-log: build
 # SSB at scale factor BENCH_SF on Strata, DuckDB, SQLite and PostgreSQL.
 bench-sql: build bench-deps
 	/usr/bin/python3 bench/sql_bench.py --strata build/release/strata --sf $(BENCH_SF)
+
+# Nexmark views next to DuckDB over the same events (NEXMARK_EVENTS of them).
+NEXMARK_EVENTS ?= 1000000
+bench-nexmark: build bench-deps
+	/usr/bin/python3 bench/nexmark_bench.py --strata build/release/strata --events $(NEXMARK_EVENTS)
 
 # DuckDB from npm at the version in bench/package-lock.json; reinstalls only when
 # the lock file is newer than the installed tree.

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 import pytest
 
+from nexmark_queries import QUERIES, STREAMS
 from strata_harness import StrataServer, strata_binary
 from stream_clients import connect
 
@@ -28,44 +29,6 @@ EVENTS = 30000
 # 0.25 events/s of event time: 30,000 events span 33 hours, so q14's day/night
 # buckets and q17's per-day groups all occur (10,000 ev/s would fit in 3 s).
 RATE = 0.25
-
-STREAMS = {
-    "person": "id bigint, name text, email_address text, credit_card text, city text, state text, "
-              "date_time timestamp, extra text",
-    "auction": "id bigint, item_name text, description text, initial_bid bigint, reserve bigint, "
-               "date_time timestamp, expires timestamp, seller bigint, category bigint, extra text",
-    "bid": "auction bigint, bidder bigint, price bigint, channel text, url text, date_time timestamp, extra text",
-}
-
-# The Nexmark queries (RisingWave's SQL of the Flink suite) in Strata's dialect.
-QUERIES = {
-    "q0": "SELECT auction, bidder, price, date_time, extra FROM bid",
-    "q1": "SELECT auction, bidder, 0.908 * price AS price, date_time, extra FROM bid",
-    "q2": "SELECT auction, price FROM bid WHERE auction % 123 = 0",
-    "q10": "SELECT auction, bidder, price, date_time, extra, to_char(date_time, 'YYYY-MM-DD') AS dt, "
-           "to_char(date_time, 'HH24:MI') AS hm FROM bid",
-    "q14": "SELECT auction, bidder, 0.908 * price AS price, "
-           "CASE WHEN extract(hour FROM date_time) >= 8 AND extract(hour FROM date_time) <= 18 THEN 'dayTime' "
-           "WHEN extract(hour FROM date_time) <= 6 OR extract(hour FROM date_time) >= 20 THEN 'nightTime' "
-           "ELSE 'otherTime' END AS bid_time_type, date_time, extra, "
-           "length(extra) - length(replace(extra, 'c', '')) AS c_counts "
-           "FROM bid WHERE 0.908 * price > 1000000 AND 0.908 * price < 50000000",
-    "q17": "SELECT auction, to_char(date_time, 'YYYY-MM-DD') AS day, count(*) AS total_bids, "
-           "count(*) FILTER (WHERE price < 10000) AS rank1_bids, "
-           "count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids, "
-           "count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, "
-           "min(price) AS min_price, max(price) AS max_price, avg(price) AS avg_price, sum(price) AS sum_price "
-           "FROM bid GROUP BY auction, to_char(date_time, 'YYYY-MM-DD')",
-    "q21": "SELECT auction, bidder, price, channel, "
-           "CASE WHEN lower(channel) = 'apple' THEN '0' WHEN lower(channel) = 'google' THEN '1' "
-           "WHEN lower(channel) = 'facebook' THEN '2' WHEN lower(channel) = 'baidu' THEN '3' "
-           "ELSE substring(url, '(?:&|^)channel_id=([^&]*)') END AS channel_id FROM bid "
-           "WHERE substring(url, '(?:&|^)channel_id=([^&]*)') IS NOT NULL "
-           "OR lower(channel) IN ('apple', 'google', 'facebook', 'baidu')",
-    "q22": "SELECT auction, bidder, price, channel, split_part(url, '/', 4) AS dir1, "
-           "split_part(url, '/', 5) AS dir2, split_part(url, '/', 6) AS dir3 FROM bid",
-}
-
 
 def generate(kind, path):
     with open(path, "wb") as out:

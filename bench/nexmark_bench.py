@@ -1,0 +1,202 @@
+#!/usr/bin/python3
+"""Nexmark on Strata's materialized views, next to DuckDB on the same events.
+
+    make bench-nexmark      # = /usr/bin/python3 bench/nexmark_bench.py --strata build/release/strata
+    /usr/bin/python3 bench/nexmark_bench.py --strata build/release/strata --events 2000000 --json out.json
+
+One run, one machine, one set of events (bench/README.md, "Nexmark"):
+
+1. `strata nexmark --kind bid` writes --events events' bids (92% of the events)
+   as JSON lines to a file. The file is produced into the topic nexmark.bid
+   of a fresh `strata server` with kcat (acks=all): the ingest row.
+2. For each query of tests/stream/nexmark_queries.py, in turn, a materialized
+   view over the stream `bid` is created and timed until SHOW MATERIALIZED
+   VIEWS says it has read every bid (polled every 10 ms), then dropped: the
+   view decodes every record from the log, applies the query and keeps its
+   result, on the stream runtime's one thread.
+3. DuckDB (bench/node_modules, `make bench-deps`) runs the same query over the
+   same file: `CREATE TABLE out AS <query over read_json(file)>`, which also
+   parses every JSON line and keeps the result, with all cores.
+
+Both sides count the rows of their result; a mismatch is printed and the exit
+code is 1. The ratio is Strata time / DuckDB time (lower is better): how far a
+continuously maintained view, fed one record at a time through the log, is
+from a vectorised batch engine doing the same work once over a local file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests"))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "stream"))
+sys.path.insert(0, HERE)
+from nexmark_queries import DUCKDB, QUERIES, STREAMS  # noqa: E402
+from sql_bench import DuckDBRunner  # noqa: E402
+from strata_harness import StrataServer  # noqa: E402
+
+import psycopg2  # noqa: E402
+
+# Flink 2.x, Nexmark suite V2, events/s per core (../shared/design/nexmark.md,
+# "Published throughput per core"; 50 M events).
+FLINK_V2_PER_CORE = {"q0": 379e3, "q1": 395e3, "q2": 414e3, "q10": 133e3, "q14": 259e3, "q17": 161e3,
+                     "q21": 147e3, "q22": 212e3}
+# Goals of issue 4, events/s per core: stateless q0-q2 1 M.
+GOAL_PER_CORE = {"q0": 1e6, "q1": 1e6, "q2": 1e6}
+
+# DuckDB's column types for read_json, matching STREAMS["bid"].
+DUCK_BID_COLUMNS = ("{auction: 'BIGINT', bidder: 'BIGINT', price: 'BIGINT', channel: 'VARCHAR', "
+                    "url: 'VARCHAR', date_time: 'TIMESTAMP', extra: 'VARCHAR'}")
+
+
+def log(msg: str):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def generate(strata: str, events: int, path: str) -> int:
+    with open(path, "wb") as out:
+        r = subprocess.run([strata, "nexmark", "--events", str(events), "--kind", "bid"], stdout=out,
+                           stderr=subprocess.PIPE)
+    if r.returncode != 0:
+        raise SystemExit(f"strata nexmark failed: {r.stderr.decode()}")
+    with open(path, "rb") as f:
+        return sum(1 for _ in f)
+
+
+def shown(cur, view: str):
+    cur.execute("SHOW MATERIALIZED VIEWS")
+    for r in cur.fetchall():
+        if r[1] == view:
+            return r
+    raise SystemExit(f"view {view} is not in SHOW MATERIALIZED VIEWS")
+
+
+def strata_view(cur, name: str, sql: str, bids: int, timeout_s: float) -> dict:
+    t0 = time.perf_counter()
+    cur.execute(f"CREATE MATERIALIZED VIEW {name} AS {sql}")
+    while True:
+        r = shown(cur, name)
+        if r[4] >= bids:
+            break
+        if r[7] != "running":
+            raise SystemExit(f"view {name} stopped: {r[7]}")
+        if time.perf_counter() - t0 > timeout_s:
+            raise SystemExit(f"view {name} read {r[4]} of {bids} bids in {timeout_s} s")
+        time.sleep(0.01)
+    seconds = time.perf_counter() - t0
+    cur.execute(f"SELECT count(*) FROM {name}")
+    rows = cur.fetchone()[0]
+    dead = r[5]
+    cur.execute(f"DROP MATERIALIZED VIEW {name}")
+    return {"seconds": seconds, "rows": rows, "dead_letters": dead}
+
+
+def duckdb_query(duck: DuckDBRunner, sql: str, path: str) -> dict:
+    source = f"(SELECT * FROM read_json('{path}', format = 'newline_delimited', columns = {DUCK_BID_COLUMNS})) AS bid"
+    body = sql.replace("FROM bid", f"FROM {source}")
+    r = duck.check(f"CREATE OR REPLACE TABLE out AS {body}")
+    rows = duck.check("SELECT count(*) FROM out")["rows"][0][0]
+    return {"seconds": r["ms"] / 1000.0, "rows": int(rows)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--strata", default=os.path.join(HERE, "..", "build", "release", "strata"))
+    ap.add_argument("--events", type=int, default=1_000_000, help="Nexmark events (bids are 92%%)")
+    ap.add_argument("--queries", default=",".join(QUERIES), help="comma-separated, of " + ",".join(QUERIES))
+    ap.add_argument("--dir", default=None, help="work directory (default: a new one under $TMPDIR)")
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds per view")
+    ap.add_argument("--json", default=None, help="also write the results here")
+    args = ap.parse_args()
+    queries = [q for q in args.queries.split(",") if q]
+    for q in queries:
+        if q not in QUERIES:
+            raise SystemExit(f"unknown query {q}; known: {', '.join(QUERIES)}")
+
+    work = args.dir or tempfile.mkdtemp(prefix="nexmark-bench-")
+    path = os.path.join(work, "bid.jsonl")
+    t = time.perf_counter()
+    bids = generate(os.path.abspath(args.strata), args.events, path)
+    gen_s = time.perf_counter() - t
+    size_mb = os.path.getsize(path) / 1e6
+    log(f"generated {bids} bids ({size_mb:.0f} MB) in {gen_s:.1f} s")
+
+    results = {"events": args.events, "bids": bids, "json_mb": size_mb, "generate_s": gen_s, "queries": {}}
+    srv = StrataServer(data_dir=os.path.join(work, "strata"), binary=os.path.abspath(args.strata),
+                       extra_args=["--pg-listen", "127.0.0.1:0"])
+    srv.start()
+    duck = None
+    try:
+        host, port = srv.pg_address()
+        conn = psycopg2.connect(host=host, port=port, user="strata", dbname="strata")
+        conn.autocommit = True
+        cur = conn.cursor()
+        cur.execute(f"CREATE STREAM bid ({STREAMS['bid']}) WITH (topic = 'nexmark.bid', format = 'json')")
+        t = time.perf_counter()
+        r = subprocess.run(["kcat", "-P", "-b", srv.kafka, "-t", "nexmark.bid", "-X", "acks=all",
+                            "-X", "linger.ms=5", "-l", path], capture_output=True)
+        if r.returncode != 0:
+            raise SystemExit(f"kcat failed: {r.stderr.decode()}")
+        results["ingest_s"] = time.perf_counter() - t
+        log(f"kcat produced them in {results['ingest_s']:.1f} s")
+
+        duck = DuckDBRunner(None)
+        for q in queries:
+            s = strata_view(cur, q, QUERIES[q], bids, args.timeout)
+            d = duckdb_query(duck, DUCKDB[q], path)
+            results["queries"][q] = {"strata": s, "duckdb": d}
+            log(f"{q}: Strata view {s['seconds']:.2f} s ({s['rows']} rows), DuckDB {d['seconds']:.2f} s "
+                f"({d['rows']} rows)")
+        conn.close()
+    finally:
+        if duck is not None:
+            duck.close()
+        srv.stop(check=False)
+        srv.close(remove=args.dir is None)
+
+    mismatches = []
+    print(f"Nexmark, {args.events} events = {bids} bids ({size_mb:.0f} MB of JSON); "
+          f"kcat ingest {bids / results['ingest_s']:,.0f} bids/s")
+    print(f"{'query':6} | {'Strata view s':>13} | {'events/s':>10} | {'Flink/core':>10} | {'x Flink':>7} | "
+          f"{'DuckDB s':>8} | {'events/s':>10} | {'Strata/DuckDB':>13} | rows")
+    ratios = []
+    for q, r in results["queries"].items():
+        s, d = r["strata"], r["duckdb"]
+        ratio = s["seconds"] / d["seconds"] if d["seconds"] > 0 else float("inf")
+        ratios.append(ratio)
+        eps = args.events / s["seconds"]
+        flink = FLINK_V2_PER_CORE.get(q)
+        r["strata"]["events_per_s"] = eps
+        same = s["rows"] == d["rows"] and s["dead_letters"] == 0
+        if not same:
+            mismatches.append(q)
+        goal = GOAL_PER_CORE.get(q)
+        verdict = "" if goal is None else f"  goal {goal / 1e6:.0f} M/s: {'met' if eps >= goal else 'not met'}"
+        print(f"{q:6} | {s['seconds']:13.2f} | {eps:10,.0f} | {flink or 0:10,.0f} | "
+              f"{(eps / flink) if flink else 0:7.2f} | {d['seconds']:8.2f} | {args.events / d['seconds']:10,.0f} | "
+              f"{ratio:13.2f} | {s['rows']}"
+              f"{'' if same else ' MISMATCH: DuckDB ' + str(d['rows']) + ', dead letters ' + str(s['dead_letters'])}"
+              f"{verdict}")
+    if ratios:
+        gm = math.exp(sum(math.log(x) for x in ratios) / len(ratios))
+        results["geomean_ratio"] = gm
+        print(f"geomean Strata/DuckDB time: {gm:.2f} (lower is better)")
+    print(f"events/s = {args.events} Nexmark events / time (the view reads their {bids} bids; persons and "
+          f"auctions are not in its stream). Strata: the stream runtime's one thread, checkpoints on (default "
+          f"interval); DuckDB: {os.cpu_count()} threads; Flink: published per-core figures, not run here.")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+    sys.exit(1 if mismatches else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""The Nexmark queries Strata maintains as materialized views today, shared by
+tests/stream/test_nexmark.py (view = batch) and bench/nexmark_bench.py (speed
+next to DuckDB). STREAMS: the column lists of the three streams, matching the
+generator's JSON (docs/formats/nexmark.md). QUERIES: RisingWave's SQL of the
+Flink suite in Strata's dialect. DUCKDB: the same queries in DuckDB's dialect
+where it differs (strftime for to_char, regexp_extract for substring), over a
+relation named bid."""
+
+STREAMS = {
+    "person": "id bigint, name text, email_address text, credit_card text, city text, state text, "
+              "date_time timestamp, extra text",
+    "auction": "id bigint, item_name text, description text, initial_bid bigint, reserve bigint, "
+               "date_time timestamp, expires timestamp, seller bigint, category bigint, extra text",
+    "bid": "auction bigint, bidder bigint, price bigint, channel text, url text, date_time timestamp, extra text",
+}
+
+# The Nexmark queries (RisingWave's SQL of the Flink suite) in Strata's dialect.
+QUERIES = {
+    "q0": "SELECT auction, bidder, price, date_time, extra FROM bid",
+    "q1": "SELECT auction, bidder, 0.908 * price AS price, date_time, extra FROM bid",
+    "q2": "SELECT auction, price FROM bid WHERE auction % 123 = 0",
+    "q10": "SELECT auction, bidder, price, date_time, extra, to_char(date_time, 'YYYY-MM-DD') AS dt, "
+           "to_char(date_time, 'HH24:MI') AS hm FROM bid",
+    "q14": "SELECT auction, bidder, 0.908 * price AS price, "
+           "CASE WHEN extract(hour FROM date_time) >= 8 AND extract(hour FROM date_time) <= 18 THEN 'dayTime' "
+           "WHEN extract(hour FROM date_time) <= 6 OR extract(hour FROM date_time) >= 20 THEN 'nightTime' "
+           "ELSE 'otherTime' END AS bid_time_type, date_time, extra, "
+           "length(extra) - length(replace(extra, 'c', '')) AS c_counts "
+           "FROM bid WHERE 0.908 * price > 1000000 AND 0.908 * price < 50000000",
+    "q17": "SELECT auction, to_char(date_time, 'YYYY-MM-DD') AS day, count(*) AS total_bids, "
+           "count(*) FILTER (WHERE price < 10000) AS rank1_bids, "
+           "count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids, "
+           "count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, "
+           "min(price) AS min_price, max(price) AS max_price, avg(price) AS avg_price, sum(price) AS sum_price "
+           "FROM bid GROUP BY auction, to_char(date_time, 'YYYY-MM-DD')",
+    "q21": "SELECT auction, bidder, price, channel, "
+           "CASE WHEN lower(channel) = 'apple' THEN '0' WHEN lower(channel) = 'google' THEN '1' "
+           "WHEN lower(channel) = 'facebook' THEN '2' WHEN lower(channel) = 'baidu' THEN '3' "
+           "ELSE substring(url, '(?:&|^)channel_id=([^&]*)') END AS channel_id FROM bid "
+           "WHERE substring(url, '(?:&|^)channel_id=([^&]*)') IS NOT NULL "
+           "OR lower(channel) IN ('apple', 'google', 'facebook', 'baidu')",
+    "q22": "SELECT auction, bidder, price, channel, split_part(url, '/', 4) AS dir1, "
+           "split_part(url, '/', 5) AS dir2, split_part(url, '/', 6) AS dir3 FROM bid",
+}
+
+# DuckDB spellings of the queries whose functions it names differently; the rest
+# run unchanged. regexp_extract gives '' where substring gives NULL, so q21's
+# test for a match becomes regexp_matches.
+_CHANNEL_ID = "regexp_extract(url, '(?:&|^)channel_id=([^&]*)', 1)"
+DUCKDB = dict(QUERIES)
+DUCKDB["q10"] = ("SELECT auction, bidder, price, date_time, extra, strftime(date_time, '%Y-%m-%d') AS dt, "
+                 "strftime(date_time, '%H:%M') AS hm FROM bid")
+DUCKDB["q17"] = QUERIES["q17"].replace("to_char(date_time, 'YYYY-MM-DD')", "strftime(date_time, '%Y-%m-%d')")
+DUCKDB["q21"] = ("SELECT auction, bidder, price, channel, "
+                 "CASE WHEN lower(channel) = 'apple' THEN '0' WHEN lower(channel) = 'google' THEN '1' "
+                 "WHEN lower(channel) = 'facebook' THEN '2' WHEN lower(channel) = 'baidu' THEN '3' "
+                 f"ELSE {_CHANNEL_ID} END AS channel_id FROM bid "
+                 "WHERE regexp_matches(url, '(?:&|^)channel_id=([^&]*)') "
+                 "OR lower(channel) IN ('apple', 'google', 'facebook', 'baidu')")
