@@ -58,6 +58,10 @@ Status RecordDecoder::decode(std::optional<std::string_view> value, types::Batch
       STRATA_RETURN_IF_ERROR(decode_raw(value, row));
       break;
   }
+  return finish_row(row, out);
+}
+
+Status RecordDecoder::finish_row(std::vector<Value>& row, types::Batch& out) const {
   for (size_t i = 0; i < fields_.size(); ++i) {
     if (row[i].is_null() && fields_[i].not_null) {
       return record_error(fmt::format("field \"{}\" is missing or null but the column is NOT NULL", fields_[i].name));
@@ -65,6 +69,16 @@ Status RecordDecoder::decode(std::optional<std::string_view> value, types::Batch
   }
   out.append_row(row);
   return Status::ok_status();
+}
+
+Status RecordDecoder::decode_json_reference(std::string_view value, types::Batch& out) const {
+  if (value.size() > kRecordValueBytesMax) {
+    return record_error(fmt::format("record value of {} bytes exceeds {} bytes", value.size(), kRecordValueBytesMax));
+  }
+  std::vector<Value> row;
+  row.reserve(fields_.size());
+  STRATA_RETURN_IF_ERROR(decode_json_dom(value, row));
+  return finish_row(row, out);
 }
 
 Status RecordDecoder::field_from_text(size_t field, std::string_view text, Value& out) const {
@@ -84,7 +98,235 @@ Status RecordDecoder::field_from_text(size_t field, std::string_view text, Value
   return Status::ok_status();
 }
 
+Status RecordDecoder::field_from_json(size_t i, JsonKind kind, std::string_view text, Value& out) const {
+  const FieldSpec& f = fields_[i];
+  auto wrong_type = [&](std::string_view json_kind) {
+    return record_error(fmt::format("field \"{}\": a JSON {} does not fit type {}", f.name, json_kind, f.type.name()));
+  };
+  switch (kind) {
+    case JsonKind::kNull:
+      return Status::ok_status();
+    case JsonKind::kString:
+      return field_from_text(i, text, out);
+    case JsonKind::kNumber:
+      if (f.type.id() == TypeId::kTimestamp || f.type.id() == TypeId::kTimestampTz) {
+        Result<Value> ts = timestamp_from_millis(text, f.type);
+        if (!ts.ok()) return record_error(fmt::format("field \"{}\": {}", f.name, ts.status().message()));
+        out = std::move(ts).value();
+        return Status::ok_status();
+      }
+      if (f.type.id() == TypeId::kBigInt) {
+        // The common case without parse_value; anything else (out of range, a
+        // fraction) goes through it and gets its result or error.
+        int64_t n = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec == std::errc() && end == text.data() + text.size()) {
+          out = Value::bigint(n);
+          return Status::ok_status();
+        }
+      }
+      if (f.type.is_numeric() || f.type.is_character()) return field_from_text(i, text, out);
+      return wrong_type("number");
+    case JsonKind::kTrue:
+    case JsonKind::kFalse: {
+      const bool b = kind == JsonKind::kTrue;
+      if (f.type.id() == TypeId::kBoolean) {
+        out = Value::boolean(b);
+        return Status::ok_status();
+      }
+      if (f.type.is_character()) return field_from_text(i, b ? "true" : "false", out);
+      return wrong_type("boolean");
+    }
+  }
+  return Status::ok_status();
+}
+
 Status RecordDecoder::decode_json(std::string_view value, std::vector<Value>& row) const {
+  Status status;
+  if (decode_flat_json(value, row, &status)) return status;
+  row.clear();
+  return decode_json_dom(value, row);
+}
+
+namespace {
+
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// A JSON string at s[*pos] == '"' whose escapes are all of one character
+// (\" \\ \/ \b \f \n \r \t; \u is left to the parser) and without control
+// characters: its decoded content, with *pos past the closing quote. Content
+// with escapes is decoded into *scratch (nullptr: only checked). nullopt for
+// anything else.
+std::optional<std::string_view> simple_string(std::string_view s, size_t* pos, std::string* scratch) {
+  const size_t start = *pos + 1;
+  size_t i = start;
+  bool escaped = false;
+  for (; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '"') break;
+    if (c < 0x20) return std::nullopt;
+    if (c == '\\') {
+      if (i + 1 >= s.size()) return std::nullopt;
+      const char e = s[++i];
+      if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' && e != 't') {
+        return std::nullopt;
+      }
+      escaped = true;
+    }
+  }
+  if (i >= s.size()) return std::nullopt;
+  *pos = i + 1;
+  std::string_view raw = s.substr(start, i - start);
+  if (!escaped) return raw;
+  if (scratch == nullptr) return std::string_view();
+  scratch->clear();
+  size_t k = 0;
+  while (k < raw.size()) {
+    const size_t slash = raw.find('\\', k);
+    if (slash == std::string_view::npos) {
+      scratch->append(raw.substr(k));
+      break;
+    }
+    scratch->append(raw.substr(k, slash - k));
+    char c = raw[slash + 1];
+    switch (c) {
+      case 'b': c = '\b'; break;
+      case 'f': c = '\f'; break;
+      case 'n': c = '\n'; break;
+      case 'r': c = '\r'; break;
+      case 't': c = '\t'; break;
+      default: break;  // " \ /
+    }
+    scratch->push_back(c);
+    k = slash + 2;
+  }
+  return std::string_view(*scratch);
+}
+
+// A JSON integer at s[*pos] of at most 18 digits, not -0, not followed by a
+// fraction or exponent: parse_json's normalised text of it is itself.
+std::optional<std::string_view> plain_integer(std::string_view s, size_t* pos) {
+  size_t i = *pos;
+  if (i < s.size() && s[i] == '-') ++i;
+  const size_t digits = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  const size_t n = i - digits;
+  if (n == 0 || n > 18 || (s[digits] == '0' && (n > 1 || digits != *pos))) return std::nullopt;
+  if (i < s.size() && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) return std::nullopt;
+  std::string_view text = s.substr(*pos, i - *pos);
+  *pos = i;
+  return text;
+}
+
+}  // namespace
+
+bool RecordDecoder::decode_flat_json(std::string_view s, std::vector<Value>& row, Status* status) const {
+  // Per field: the last member with its name (parse_json keeps the last of
+  // duplicate keys).
+  constexpr size_t kFieldsMax = 64;
+  if (fields_.size() > kFieldsMax) return false;
+  JsonKind kinds[kFieldsMax] = {};
+  std::string_view texts[kFieldsMax];
+  bool seen[kFieldsMax] = {};
+  std::string unescaped[kFieldsMax];  // a field's string content when it had escapes
+  size_t pos = 0;
+  while (pos < s.size() && is_json_space(s[pos])) ++pos;
+  if (pos >= s.size() || s[pos] != '{') return false;
+  ++pos;
+  while (pos < s.size() && is_json_space(s[pos])) ++pos;
+  if (pos < s.size() && s[pos] == '}') {
+    ++pos;
+  } else {
+    while (true) {
+      while (pos < s.size() && is_json_space(s[pos])) ++pos;
+      if (pos >= s.size() || s[pos] != '"') return false;
+      // Keys with escapes go to the parser (they are rare; no scratch to keep).
+      const size_t key_start = pos;
+      std::optional<std::string_view> key = simple_string(s, &pos, nullptr);
+      if (!key || pos - key_start - 2 != key->size()) return false;
+      size_t field = fields_.size();
+      for (size_t i = 0; i < fields_.size(); ++i) {
+        if (fields_[i].name == *key) {
+          field = i;
+          break;
+        }
+      }
+      while (pos < s.size() && is_json_space(s[pos])) ++pos;
+      if (pos >= s.size() || s[pos] != ':') return false;
+      ++pos;
+      while (pos < s.size() && is_json_space(s[pos])) ++pos;
+      if (pos >= s.size()) return false;
+      JsonKind kind;
+      std::string_view text;
+      const char c = s[pos];
+      if (c == '"') {
+        std::optional<std::string_view> str =
+            simple_string(s, &pos, field < fields_.size() ? &unescaped[field] : nullptr);
+        if (!str) return false;
+        kind = JsonKind::kString;
+        text = *str;
+      } else if (c == '-' || (c >= '0' && c <= '9')) {
+        std::optional<std::string_view> num = plain_integer(s, &pos);
+        if (!num) return false;
+        kind = JsonKind::kNumber;
+        text = *num;
+      } else if (s.substr(pos, 4) == "true") {
+        kind = JsonKind::kTrue;
+        pos += 4;
+      } else if (s.substr(pos, 5) == "false") {
+        kind = JsonKind::kFalse;
+        pos += 5;
+      } else if (s.substr(pos, 4) == "null") {
+        kind = JsonKind::kNull;
+        pos += 4;
+      } else {
+        return false;  // an array, an object, or not JSON
+      }
+      if (field < fields_.size()) {
+        kinds[field] = kind;
+        texts[field] = text;
+        seen[field] = true;
+      }
+      while (pos < s.size() && is_json_space(s[pos])) ++pos;
+      if (pos >= s.size()) return false;
+      if (s[pos] == ',') {
+        ++pos;
+        continue;
+      }
+      if (s[pos] != '}') return false;
+      ++pos;
+      break;
+    }
+  }
+  while (pos < s.size() && is_json_space(s[pos])) ++pos;
+  if (pos != s.size()) return false;
+  // A well-formed flat object: from here on errors are the record's.
+  *status = Status::ok_status();
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    const FieldSpec& f = fields_[i];
+    row.push_back(Value::null(f.type));
+    if (!seen[i] || kinds[i] == JsonKind::kNull) continue;
+    if (f.type.id() == TypeId::kJsonb) {
+      // jsonb keeps the scalar's JSON text, as format_jsonb writes it.
+      std::string text;
+      if (kinds[i] == JsonKind::kString) {
+        types::append_json_string(texts[i], text);
+      } else {
+        text = kinds[i] == JsonKind::kNumber ? std::string(texts[i]) : kinds[i] == JsonKind::kTrue ? "true" : "false";
+      }
+      row.back() = Value::jsonb(std::move(text));
+      continue;
+    }
+    Status st = field_from_json(i, kinds[i], texts[i], row.back());
+    if (!st.ok()) {
+      *status = std::move(st);
+      return true;
+    }
+  }
+  return true;
+}
+
+Status RecordDecoder::decode_json_dom(std::string_view value, std::vector<Value>& row) const {
   Result<JsonValue> doc = types::parse_json(value);
   if (!doc.ok()) return record_error(fmt::format("malformed JSON: {}", doc.status().message()));
   if (doc->kind != JsonValue::Kind::kObject) return record_error("JSON record is not an object");
@@ -93,43 +335,29 @@ Status RecordDecoder::decode_json(std::string_view value, std::vector<Value>& ro
     const JsonValue* v = doc->find(f.name);
     row.push_back(Value::null(f.type));
     if (v == nullptr || v->kind == JsonValue::Kind::kNull) continue;
-    auto wrong_type = [&](std::string_view json_kind) {
-      return record_error(fmt::format("field \"{}\": a JSON {} does not fit type {}", f.name, json_kind, f.type.name()));
-    };
     if (f.type.id() == TypeId::kJsonb) {
       row.back() = Value::jsonb(types::format_jsonb(*v));
       continue;
     }
     switch (v->kind) {
       case JsonValue::Kind::kString:
-        STRATA_RETURN_IF_ERROR(field_from_text(i, v->text, row.back()));
+        STRATA_RETURN_IF_ERROR(field_from_json(i, JsonKind::kString, v->text, row.back()));
         break;
       case JsonValue::Kind::kNumber:
-        if (f.type.id() == TypeId::kTimestamp || f.type.id() == TypeId::kTimestampTz) {
-          Result<Value> ts = timestamp_from_millis(v->text, f.type);
-          if (!ts.ok()) return record_error(fmt::format("field \"{}\": {}", f.name, ts.status().message()));
-          row.back() = std::move(ts).value();
-        } else if (f.type.is_numeric() || f.type.is_character()) {
-          STRATA_RETURN_IF_ERROR(field_from_text(i, v->text, row.back()));
-        } else {
-          return wrong_type("number");
-        }
+        STRATA_RETURN_IF_ERROR(field_from_json(i, JsonKind::kNumber, v->text, row.back()));
         break;
       case JsonValue::Kind::kTrue:
-      case JsonValue::Kind::kFalse: {
-        bool b = v->kind == JsonValue::Kind::kTrue;
-        if (f.type.id() == TypeId::kBoolean) {
-          row.back() = Value::boolean(b);
-        } else if (f.type.is_character()) {
-          STRATA_RETURN_IF_ERROR(field_from_text(i, b ? "true" : "false", row.back()));
-        } else {
-          return wrong_type("boolean");
-        }
+        STRATA_RETURN_IF_ERROR(field_from_json(i, JsonKind::kTrue, {}, row.back()));
         break;
-      }
+      case JsonValue::Kind::kFalse:
+        STRATA_RETURN_IF_ERROR(field_from_json(i, JsonKind::kFalse, {}, row.back()));
+        break;
       case JsonValue::Kind::kArray:
       case JsonValue::Kind::kObject:
-        if (!f.type.is_character()) return wrong_type(v->kind == JsonValue::Kind::kArray ? "array" : "object");
+        if (!f.type.is_character()) {
+          return record_error(fmt::format("field \"{}\": a JSON {} does not fit type {}", f.name,
+                                          v->kind == JsonValue::Kind::kArray ? "array" : "object", f.type.name()));
+        }
         STRATA_RETURN_IF_ERROR(field_from_text(i, types::format_jsonb(*v), row.back()));
         break;
       case JsonValue::Kind::kNull:

@@ -43,6 +43,63 @@ TEST(RecordFormatTest, ParsesNames) {
   EXPECT_TRUE(RecordDecoder::make(RecordFormat::kRaw, {{"a", Type::bytea(), false}}).ok());
 }
 
+// decode() takes a fast path for flat objects; it must agree with the full
+// parser's path on every record, accepted or not.
+TEST(RecordDecoderTest, JsonFastPathAgreesWithTheParser) {
+  auto dec = RecordDecoder::make(RecordFormat::kJson, order_fields());
+  ASSERT_TRUE(dec.ok());
+  const char* cases[] = {
+      R"({"order_id": 1, "country": "BR", "ts": "2024-05-01 12:00:00", "paid": false})",
+      R"(  {"order_id":-7,"country":"DE"}  )",
+      R"({"order_id": 1, "order_id": 2})",                    // the last duplicate wins
+      R"({"order_id": 1, "country": "a\"b"})",               // an escape: the parser's path
+      R"({"order_id": 1, "country": "caf\u00e9"})",
+      R"({"order_id": 1, "country": "a\\b\/c\n\t", "extra": "q\"\\"})",  // one-character escapes
+      R"({"order_id": 1, "country": "bad \x escape"})",
+      R"({"order_id": 1, "country": "ends in a backslash\)",
+      R"({"order\u005fid": 1})",                            // an escaped key
+      R"({"order_id": 1, "extra": {"x": [1]}})",              // nested
+      R"({"order_id": 1, "extra": "s", "amount": 12})",       // a jsonb string, an integer into numeric
+      R"({"order_id": 1, "extra": 5, "paid": null})",
+      R"({"order_id": 1e3})",                                 // not a plain integer
+      R"({"order_id": -0})",
+      R"({"order_id": 0123})",                                // malformed
+      R"({"order_id": 12345678901234567890})",                // out of range for bigint
+      R"({"order_id": 123456789012345678})",
+      R"({"order_id": 1, "amount": 1.5})",
+      R"({"order_id": 1} x)",                                 // trailing text
+      R"({"order_id": 1,})",
+      R"({"order_id" 1})",
+      R"({})",
+      R"([1, 2])",
+      R"("order")",
+      R"({"order_id": tru})",
+      R"({"order_id": true})",                               // a boolean into bigint
+      R"({"country": "x"})",                                  // NOT NULL order_id missing
+      "{\"order_id\": 1, \"country\": \"tab\there\"}",       // a raw control character
+      "{\"order_id\": 1, \"country\": \"\xff\"}",            // invalid UTF-8
+      R"({"order_id": 2, "ts": 1714564800000})",
+      R"({"order_id": 2, "ts": "yesterday"})",
+      "",
+  };
+  for (const char* c : cases) {
+    Batch fast = empty_batch(dec->fields());
+    Batch ref = empty_batch(dec->fields());
+    Status a = dec->decode(std::string_view(c), fast);
+    Status b = dec->decode_json_reference(c, ref);
+    EXPECT_EQ(a.ok(), b.ok()) << c;
+    EXPECT_EQ(a.message(), b.message()) << c;
+    ASSERT_EQ(fast.rows, ref.rows) << c;
+    for (size_t col = 0; col < fast.columns.size() && fast.rows == 1; ++col) {
+      EXPECT_EQ(cell(fast, col, 0), cell(ref, col, 0)) << c << " column " << col;
+    }
+  }
+  Batch b = empty_batch(dec->fields());
+  ASSERT_TRUE(dec->decode(R"({"order_id": 1, "order_id": 2, "extra": "s"})", b).ok());
+  EXPECT_EQ(cell(b, 0, 0), "2");
+  EXPECT_EQ(cell(b, 5, 0), "\"s\"");
+}
+
 TEST(RecordDecoderTest, JsonByName) {
   auto dec = RecordDecoder::make(RecordFormat::kJson, order_fields());
   ASSERT_TRUE(dec.ok());
