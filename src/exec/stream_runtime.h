@@ -65,6 +65,7 @@ class StreamRuntime {
     std::mutex mu;          // held for a step or checkpoint, and by remove()
     bool removed = false;   // under mu
     std::chrono::steady_clock::time_point last_checkpoint;
+    std::chrono::steady_clock::duration checkpoint_cost{0};  // how long the last write took
     std::chrono::steady_clock::time_point retry_after;
     std::string last_error;
   };
