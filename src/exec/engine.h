@@ -152,6 +152,8 @@ class Session {
   Result<StatementResult> run_show_streams();
   // Materialized views (session_view.cc).
   Result<StatementResult> run_create_materialized_view(const sql::CreateViewStmt& stmt);
+  // EXPLAIN CREATE MATERIALIZED VIEW: the dataflow it would run; creates nothing.
+  Result<StatementResult> run_explain_materialized_view(const sql::CreateViewStmt& stmt);
   Result<StatementResult> run_drop_materialized_view(const sql::DropStmt& stmt);
   Result<StatementResult> run_show_materialized_views();
   // NOTICEs for the records the statement's stream scans skipped.

@@ -447,7 +447,11 @@ Result<StatementResult> Session::run_explain(const sql::ExplainStmt& stmt, const
   if (stmt.stmt->is<sql::InsertStmt>() || stmt.stmt->is<sql::UpdateStmt>() || stmt.stmt->is<sql::DeleteStmt>()) {
     return run_dml(*stmt.stmt, params, &stmt);
   }
-  return Status::sql("0A000", "EXPLAIN supports SELECT, INSERT, UPDATE and DELETE");
+  if (const auto* v = stmt.stmt->as_if<sql::CreateViewStmt>(); v != nullptr && v->materialized) {
+    if (stmt.analyze) return Status::sql("0A000", "EXPLAIN ANALYZE of CREATE MATERIALIZED VIEW is not supported");
+    return run_explain_materialized_view(*v);
+  }
+  return Status::sql("0A000", "EXPLAIN supports SELECT, INSERT, UPDATE, DELETE and CREATE MATERIALIZED VIEW");
 }
 
 }  // namespace strata::exec

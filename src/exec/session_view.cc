@@ -174,6 +174,29 @@ Result<StatementResult> Session::run_create_materialized_view(const sql::CreateV
   return r;
 }
 
+Result<StatementResult> Session::run_explain_materialized_view(const sql::CreateViewStmt& v) {
+  auto snap = engine_->catalog().snapshot();
+  auto def = std::make_shared<catalog::MaterializedViewDef>();
+  def->schema = v.name.parts.size() >= 2 ? v.name.parts[v.name.parts.size() - 2] : "public";
+  def->name = v.name.name();
+  def->query_sql = v.query_text;
+  def->column_names = v.columns;
+  const EngineOptions& o = engine_->options();
+  STRATA_ASSIGN_OR_RETURN(std::unique_ptr<ViewMaintainer> m,
+                          ViewMaintainer::make(def, snap, &engine_->functions(), o.query_memory_bytes,
+                                               engine_->spill_dir()));
+  STRATA_ASSIGN_OR_RETURN(std::vector<std::string> lines, m->explain());
+  StatementResult r;
+  r.returns_rows = true;
+  r.command_tag = "EXPLAIN";
+  r.column_names = {"QUERY PLAN"};
+  r.column_types = {Type::text()};
+  Batch b(r.column_types);
+  for (std::string& line : lines) b.append_row({Value::text(std::move(line))});
+  r.batches.push_back(std::move(b));
+  return r;
+}
+
 Result<StatementResult> Session::run_drop_materialized_view(const sql::DropStmt& d) {
   StatementResult r;
   r.command_tag = "DROP MATERIALIZED VIEW";

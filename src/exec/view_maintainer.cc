@@ -472,8 +472,8 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   return m;
 }
 
-Result<ViewMaintainer::BatchList> ViewMaintainer::run_plan(const sql::LogicalPlan& plan, const BatchList& delta,
-                                                           const BatchList& state) const {
+Result<OperatorPtr> ViewMaintainer::plan_operators(const sql::LogicalPlan& plan, const BatchList& delta,
+                                                   const BatchList& state) const {
   PhysicalPlanner::ScanFactory scan = [&](const sql::LogicalPlan& get, const ScanHints&) -> Result<OperatorPtr> {
     const BatchList* source = get.table->oid == 0 ? &state : &delta;
     auto next = std::make_shared<size_t>(0);
@@ -496,7 +496,12 @@ Result<ViewMaintainer::BatchList> ViewMaintainer::run_plan(const sql::LogicalPla
         }));
   };
   PhysicalPlanner planner(scan);
-  STRATA_ASSIGN_OR_RETURN(OperatorPtr root, planner.plan(plan));
+  return planner.plan(plan);
+}
+
+Result<ViewMaintainer::BatchList> ViewMaintainer::run_plan(const sql::LogicalPlan& plan, const BatchList& delta,
+                                                           const BatchList& state) const {
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr root, plan_operators(plan, delta, state));
   MemoryBudget budget(memory_bytes_);
   ExecContext ctx;
   ctx.catalog = catalog_;
@@ -533,6 +538,60 @@ Status ViewMaintainer::apply(const BatchList& base, const BatchList& delta, Batc
   STRATA_ASSIGN_OR_RETURN(*state, run_plan(*combine_plan_, {}, both));
   STRATA_ASSIGN_OR_RETURN(*result, run_plan(*final_plan_, {}, *state));
   return Status::ok_status();
+}
+
+Result<std::vector<std::string>> ViewMaintainer::explain() const {
+  std::vector<std::string> lines;
+  auto interval = [](int64_t us) { return types::Value::interval(types::Interval{0, 0, us}).to_text(); };
+  lines.push_back(fmt::format("Materialized view \"{}\" over stream \"{}\" (topic \"{}\", format {})", def_->name,
+                              stream_->name, stream_->topic, stream_->format));
+  lines.push_back(fmt::format("  Input: every partition from the view's next offsets, one bounded step at a time; "
+                              "records that do not decode -> \"{}\"",
+                              stream_->dead_letter_topic));
+  if (event_time_column_ >= 0) {
+    lines.push_back(fmt::format("  Event time: {} (watermark delay {}, allowed lateness {}); late rows -> \"{}\" "
+                                "(reason late)",
+                                stream_->watermark_column, interval(watermark_delay_us_),
+                                interval(allowed_lateness_us_), stream_->dead_letter_topic));
+  } else {
+    lines.push_back("  Event time: none (the stream has no WATERMARK)");
+  }
+  if (emit_on_close_) {
+    lines.push_back(fmt::format("  Emit: on window close (groups whose window_end <= the late bound; state column {} "
+                                "is the window's {})",
+                                window_key_ + 1, window_end_offset_us_ == 0 ? "end" : "start"));
+  } else {
+    lines.push_back("  Emit: on update (every step publishes the whole result)");
+  }
+  auto tree = [&](const std::string& title, const sql::LogicalPlan& plan) -> Status {
+    STRATA_ASSIGN_OR_RETURN(OperatorPtr root, plan_operators(plan, {}, {}));
+    lines.push_back("  " + title);
+    std::string text = explain_operator_tree(*root, false);
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      if (end > start) lines.push_back("    " + text.substr(start, end - start));
+      start = end + 1;
+    }
+    return Status::ok_status();
+  };
+  if (aggregate_) {
+    lines.push_back(fmt::format("  State: one row per group, {} columns (group keys, then partial aggregates)",
+                                state_types_.size()));
+    STRATA_RETURN_IF_ERROR(tree(fmt::format("Step 1, new records -> partial aggregates (Scan ({}) reads the step's "
+                                            "records):",
+                                            stream_->name),
+                                *delta_plan_));
+    STRATA_RETURN_IF_ERROR(tree("Step 2, state ++ partial aggregates -> state:", *combine_plan_));
+    STRATA_RETURN_IF_ERROR(tree("Step 3, state -> the view's rows:", *final_plan_));
+  } else {
+    lines.push_back("  State: the view's rows, appended to (append-only)");
+    STRATA_RETURN_IF_ERROR(tree("Step, new records -> new rows:", *delta_plan_));
+  }
+  lines.push_back("  Checkpoint: next offsets, event times and state in one file, every "
+                  "streams.checkpoint_interval_ms (docs/formats/view-checkpoint.md)");
+  return lines;
 }
 
 Result<ViewMaintainer::BatchList> ViewMaintainer::result_of(const BatchList& state) const {

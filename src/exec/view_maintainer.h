@@ -68,6 +68,8 @@
 
 namespace strata::exec {
 
+class Operator;
+
 // The view's rows as of one applied step.
 struct ViewResult {
   std::vector<types::Type> types;
@@ -117,6 +119,10 @@ class ViewMaintainer {
   // partition is at its end. On error nothing changes (the step is retried).
   Result<bool> step(TopicAccess* access, int32_t max_bytes);
 
+  // The dataflow as EXPLAIN text, one line per element: input, event time, emit
+  // mode, state, and the operator tree of each phase of a step.
+  Result<std::vector<std::string>> explain() const;
+
   std::shared_ptr<const ViewResult> result() const;
   ViewStats stats() const;
   // Marks the view stopped with `error` (shown by SHOW MATERIALIZED VIEWS and
@@ -136,6 +142,9 @@ class ViewMaintainer {
   // Runs `plan`: kGet of the stream reads `delta`, kGet of the state placeholder
   // (table oid 0) reads `state`.
   Result<BatchList> run_plan(const sql::LogicalPlan& plan, const BatchList& delta, const BatchList& state) const;
+  // `plan`'s operators (planned as run_plan does) over `delta` and `state`.
+  Result<std::unique_ptr<Operator>> plan_operators(const sql::LogicalPlan& plan, const BatchList& delta,
+                                                   const BatchList& state) const;
   // The state and result after applying `delta` to `base`.
   Status apply(const BatchList& base, const BatchList& delta, BatchList* state, BatchList* result) const;
   // The view's rows for `state` (EMIT ON WINDOW CLOSE: only the closed windows').

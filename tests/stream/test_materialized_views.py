@@ -256,3 +256,32 @@ def test_tumbling_windows_in_batch_and_in_a_view(server):
         cur.execute("SELECT * FROM TUMBLE(clicks, user_id, INTERVAL '1 minute')")
     assert e.value.pgcode == "42804"
     conn.close()
+
+
+def test_explain_shows_the_dataflow_and_creates_nothing(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE STREAM orders (order_id bigint NOT NULL, country text, amount numeric(10,2)) "
+                "WITH (topic = 'shop.orders', partitions = 3)")
+    plan = [r[0] for r in rows(cur, "EXPLAIN CREATE MATERIALIZED VIEW revenue AS " + AGG)]
+    assert cur.statusmessage == "EXPLAIN"
+    assert plan[0] == 'Materialized view "revenue" over stream "orders" (topic "shop.orders", format json)'
+    assert any(l.startswith("  Event time: none") for l in plan), plan
+    assert any(l.startswith("  Emit: on update") for l in plan), plan
+    steps = [i for i, l in enumerate(plan) if l.startswith("  Step ")]
+    assert len(steps) == 3, plan
+    # Step 1 aggregates the new records (filter below it), step 2 merges them into the state.
+    step1 = plan[steps[0] + 1:steps[1]]
+    assert step1[0].strip().startswith("HashAggregate") and any("Filter" in l for l in step1), plan
+    assert any("Scan (orders)" in l for l in step1), plan
+    assert any("Scan (view state)" in l for l in plan[steps[1] + 1:steps[2]]), plan
+    append = [r[0] for r in rows(cur, "EXPLAIN CREATE MATERIALIZED VIEW big AS " + BIG)]
+    assert "  State: the view's rows, appended to (append-only)" in append
+    assert rows(cur, "SELECT count(*) FROM pg_class WHERE relname IN ('revenue', 'big')") == [(0,)]
+    with pytest.raises(psycopg2.Error) as e:
+        cur.execute("EXPLAIN CREATE MATERIALIZED VIEW d AS SELECT DISTINCT country FROM orders")
+    assert e.value.pgcode == "0A000"
+    with pytest.raises(psycopg2.Error) as e:
+        cur.execute("EXPLAIN ANALYZE CREATE MATERIALIZED VIEW r2 AS " + AGG)
+    assert e.value.pgcode == "0A000"
+    conn.close()
