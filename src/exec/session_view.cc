@@ -236,9 +236,11 @@ Result<StatementResult> Session::run_show_materialized_views() {
   r.returns_rows = true;
   r.command_tag = "SHOW";
   r.column_names = {"schema", "name", "stream", "rows", "input_records", "dead_letters", "checkpoints", "status",
-                    "definition", "late_before"};
-  r.column_types = {Type::text(),   Type::text(),   Type::text(), Type::bigint(), Type::bigint(),
-                    Type::bigint(), Type::bigint(), Type::text(), Type::text(), Type::timestamp()};
+                    "definition", "late_before", "freshness_ms", "freshness_p50_ms", "freshness_p99_ms"};
+  r.column_types = {Type::text(),   Type::text(),   Type::text(),      Type::bigint(), Type::bigint(),
+                    Type::bigint(), Type::bigint(), Type::text(),      Type::text(),   Type::timestamp(),
+                    Type::bigint(), Type::bigint(), Type::bigint()};
+  auto ms = [](const std::optional<int64_t>& v) { return v ? Value::bigint(*v) : Value::null(Type::bigint()); };
   Batch b(r.column_types);
   auto snap = engine_->catalog().snapshot();
   for (const auto& [key, v] : snap->materialized_views) {
@@ -249,7 +251,8 @@ Result<StatementResult> Session::run_show_materialized_views() {
     if (m == nullptr) {
       b.append_row({Value::text(v->schema), Value::text(v->name), stream, Value::null(Type::bigint()),
                     Value::null(Type::bigint()), Value::null(Type::bigint()), Value::null(Type::bigint()),
-                    Value::text("not maintained"), Value::text(v->query_sql), Value::null(Type::timestamp())});
+                    Value::text("not maintained"), Value::text(v->query_sql), Value::null(Type::timestamp()),
+                    Value::null(Type::bigint()), Value::null(Type::bigint()), Value::null(Type::bigint())});
       continue;
     }
     ViewStats st = m->stats();
@@ -258,7 +261,8 @@ Result<StatementResult> Session::run_show_materialized_views() {
                   Value::bigint(static_cast<int64_t>(st.dead_letters)),
                   Value::bigint(static_cast<int64_t>(st.checkpoints)), Value::text(st.status),
                   Value::text(v->query_sql),
-                  st.closed_us ? Value::timestamp(*st.closed_us) : Value::null(Type::timestamp())});
+                  st.closed_us ? Value::timestamp(*st.closed_us) : Value::null(Type::timestamp()),
+                  ms(st.freshness_last_ms), ms(st.freshness_p50_ms), ms(st.freshness_p99_ms)});
   }
   r.batches.push_back(std::move(b));
   return r;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include "exec/basic_operators.h"
 #include "exec/physical_planner.h"
@@ -875,7 +876,39 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes) {
   dead_letters_ += dead.size();
   dirty_ = true;
   STRATA_RETURN_IF_ERROR(publish(result));
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  std::lock_guard<std::mutex> lock(mu_);
+  note_freshness(fetched, now_ms);
   return true;
+}
+
+void ViewMaintainer::note_freshness(const std::vector<std::pair<int32_t, std::vector<FetchedRecord>>>& fetched,
+                                    int64_t now_ms) {
+  int64_t last = 0;
+  for (const auto& [partition, recs] : fetched) {
+    for (const FetchedRecord& rec : recs) {
+      const int64_t lag = rec.timestamp_ms < now_ms ? now_ms - rec.timestamp_ms : 0;
+      last = std::max(last, lag);
+      if (freshness_ms_.size() < kFreshnessWindow) {
+        freshness_ms_.push_back(lag);
+      } else {
+        freshness_ms_[freshness_next_] = lag;
+        freshness_next_ = (freshness_next_ + 1) % kFreshnessWindow;
+      }
+    }
+  }
+  if (freshness_ms_.empty()) return;
+  std::vector<int64_t> sorted = freshness_ms_;
+  auto at = [&](double q) {
+    auto k = static_cast<size_t>(q * static_cast<double>(sorted.size() - 1));
+    std::nth_element(sorted.begin(), sorted.begin() + static_cast<ptrdiff_t>(k), sorted.end());
+    return sorted[k];
+  };
+  stats_.freshness_last_ms = last;
+  stats_.freshness_p50_ms = at(0.50);
+  stats_.freshness_p99_ms = at(0.99);
 }
 
 Status ViewMaintainer::load_checkpoint(io::FileSystem* fs, const std::string& path) {

@@ -85,8 +85,19 @@ struct ViewStats {
   // Event time below which rows are late (µs since 2000-01-01, PostgreSQL's
   // timestamp epoch); unset without a watermark or before the first row.
   std::optional<int64_t> closed_us;
+  // Freshness: for each record a step consumes, the time from its Kafka
+  // timestamp (CreateTime as the producer set it, or LogAppendTime) to the
+  // publication of the step's result, in ms (0 when the timestamp is in the
+  // future). `last`: the largest of the last step; p50/p99 over the last
+  // kFreshnessWindow records. Unset before the first step of this process.
+  std::optional<int64_t> freshness_last_ms;
+  std::optional<int64_t> freshness_p50_ms;
+  std::optional<int64_t> freshness_p99_ms;
   std::string status = "running";  // or the error that stops the view
 };
+
+// Records over which a view's freshness percentiles are taken.
+inline constexpr size_t kFreshnessWindow = 4096;
 
 class ViewMaintainer {
  public:
@@ -154,6 +165,9 @@ class ViewMaintainer {
                                       const std::map<int32_t, int64_t>& max_event,
                                       std::optional<int64_t> floor) const;
   Status publish(const BatchList& result);
+  // Adds the latencies of `fetched`'s records, published at `now_ms`, to the
+  // freshness window and sets the freshness fields of stats_. REQUIRES: mu_ held.
+  void note_freshness(const std::vector<std::pair<int32_t, std::vector<FetchedRecord>>>& fetched, int64_t now_ms);
   Status send_dead_letters(TopicAccess* access, const std::vector<DeadLetter>& dead);
 
   std::shared_ptr<const catalog::MaterializedViewDef> def_;
@@ -186,6 +200,8 @@ class ViewMaintainer {
   BatchList state_;
   std::map<int32_t, int64_t> max_event_us_;  // partition -> largest event time read
   std::optional<int64_t> closed_us_;
+  std::vector<int64_t> freshness_ms_;  // ring of the last kFreshnessWindow latencies
+  size_t freshness_next_ = 0;
   uint64_t input_records_ = 0;
   uint64_t dead_letters_ = 0;
   uint64_t sequence_ = 0;

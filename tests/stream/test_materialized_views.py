@@ -285,3 +285,33 @@ def test_explain_shows_the_dataflow_and_creates_nothing(server):
         cur.execute("EXPLAIN ANALYZE CREATE MATERIALIZED VIEW r2 AS " + AGG)
     assert e.value.pgcode == "0A000"
     conn.close()
+
+
+def test_freshness_is_measured_from_record_timestamps(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    create(cur)
+    assert [r[10:] for r in rows(cur, "SHOW MATERIALIZED VIEWS")] == [(None, None, None)] * 2
+    # Records stamped an hour ago (CreateTime set by the producer): an hour stale.
+    hour_ago_ms = int(time.time() * 1000) - 3_600_000
+    p = Producer({"bootstrap.servers": server.kafka, "acks": "all", "linger.ms": 0})
+    for v in orders(1, 20):
+        p.produce("shop.orders", value=v.encode(), timestamp=hour_ago_ms)
+    assert p.flush(30) == 0
+    deadline = time.monotonic() + 30
+    while [r[4] for r in rows(cur, "SHOW MATERIALIZED VIEWS")] != [20, 20]:
+        assert time.monotonic() < deadline, rows(cur, "SHOW MATERIALIZED VIEWS")
+        time.sleep(0.1)
+    for r in rows(cur, "SHOW MATERIALIZED VIEWS"):
+        last, p50, p99 = r[10:]
+        assert 3_600_000 <= p50 <= p99 <= last < 3_600_000 + 60_000, r
+    # More than a window (4096 records) of fresh records: the percentiles forget the old ones.
+    produce(server, "shop.orders", orders(21, 5000))
+    deadline = time.monotonic() + 60
+    while [r[4] for r in rows(cur, "SHOW MATERIALIZED VIEWS")] != [5020, 5020]:
+        assert time.monotonic() < deadline, rows(cur, "SHOW MATERIALIZED VIEWS")
+        time.sleep(0.1)
+    for r in rows(cur, "SHOW MATERIALIZED VIEWS"):
+        last, p50, p99 = r[10:]
+        assert 0 <= p50 <= p99 < 60_000 and 0 <= last < 60_000, r
+    conn.close()
