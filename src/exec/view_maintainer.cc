@@ -265,14 +265,42 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     }
     return Status::ok_status();
   };
+  // Below the aggregate (or in a view without one) a cross join with constant
+  // rows (HOP's window offsets, or FROM stream, (VALUES ...)) is stateless: each
+  // step's new records joined with the same rows. Walks down to the stream side.
+  auto constant_rows = [](const LogicalPlan& p) {
+    if (p.kind != LogicalKind::kValues) return false;
+    for (const auto& row : p.rows) {
+      for (const auto& e : row) {
+        if (e->kind != BoundExprKind::kConstant) return false;
+      }
+    }
+    return true;
+  };
+  auto walk_pre = [&]() -> Status {
+    while (true) {
+      STRATA_RETURN_IF_ERROR(walk_chain(nullptr));
+      if (node->kind != LogicalKind::kJoin || node->join_kind != sql::LogicalJoinKind::kCross ||
+          node->children.size() != 2) {
+        return Status::ok_status();
+      }
+      if (constant_rows(*node->children[1])) {
+        node = node->children[0].get();
+      } else if (constant_rows(*node->children[0])) {
+        node = node->children[1].get();
+      } else {
+        return Status::ok_status();
+      }
+    }
+  };
   STRATA_RETURN_IF_ERROR(walk_chain(&post));
   LogicalPlan* agg = nullptr;
   if (node->kind == LogicalKind::kAggregate) {
     agg = node;
     STRATA_RETURN_IF_ERROR(check_exprs(*agg));
     node = agg->children[0].get();
-    STRATA_RETURN_IF_ERROR(walk_chain(nullptr));
   }
+  STRATA_RETURN_IF_ERROR(walk_pre());
   if (node->kind != LogicalKind::kGet) return unsupported(name, kind_word(*node));
   const catalog::StreamDef* stream = catalog->find_stream_by_oid(node->table->oid);
   if (stream == nullptr) {

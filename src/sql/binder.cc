@@ -91,6 +91,9 @@ BoundExprPtr make_column_ref(int32_t column, Type type, std::string name) {
   return e;
 }
 
+// Windows HOP may put one row in (size / slide): bounds the rows it multiplies.
+constexpr int64_t kHopWindowsMax = 1000;
+
 BoundExprPtr make_constant(Value v) {
   auto e = std::make_unique<BoundExpr>();
   e->kind = BoundExprKind::kConstant;
@@ -1516,10 +1519,141 @@ struct Binder::Impl {
     return r;
   }
 
+  // HOP(relation, time_column, slide, size): each row once per window
+  // [window_start, window_start + size) that holds it, windows starting every
+  // `slide` from 1970-01-01 00:00:00. Bound as a cross join of the relation with
+  // the n = ceil(size / slide) constant offsets {0, slide, ..., (n-1) slide}:
+  //   window_start = date_bin(slide, time, epoch) - offset,
+  //   window_end = window_start + size,
+  // filtered to time < window_end when slide does not divide size. Constants
+  // and expressions only, so a batch SELECT and a materialized view agree.
+  Result<FromResult> bind_hop(const FunctionRef& f, const Scope* outer) {
+    const FuncCall& fc = *f.call;
+    const auto* rel = fc.args.size() == 4 ? fc.args[0]->as_if<ColumnRef>() : nullptr;
+    if (rel == nullptr || rel->names.empty() || rel->names.size() > 2 || f.with_ordinality) {
+      return error_at("42883", "HOP takes (relation, time column, INTERVAL slide, INTERVAL size)", f.location);
+    }
+    TableName tn(fc.args[0]->location);
+    tn.name.parts = rel->names;
+    tn.name.location = fc.args[0]->location;
+    STRATA_ASSIGN_OR_RETURN(FromResult in, bind_table_ref(tn, outer));
+    ExprMode mode;
+    mode.scope = &in.scope;
+    mode.clause = "HOP";
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr ts, bind_expr(*fc.args[1], mode));
+    if (ts->type.id() != TypeId::kTimestamp) {
+      return error_at("42804", fmt::format("HOP needs a timestamp column, not {}", ts->type.name()),
+                      fc.args[1]->location);
+    }
+    Scope empty;
+    empty.outer = outer;
+    ExprMode constant_mode;
+    constant_mode.scope = &empty;
+    constant_mode.clause = "HOP";
+    int64_t us[2] = {0, 0};  // slide, size
+    BoundExprPtr bound[2];
+    for (int k = 0; k < 2; ++k) {
+      const Expr& arg = *fc.args[static_cast<size_t>(2 + k)];
+      STRATA_ASSIGN_OR_RETURN(bound[k], bind_expr(arg, constant_mode));
+      STRATA_ASSIGN_OR_RETURN(bound[k], coerce(std::move(bound[k]), Type::interval(), arg.location));
+      const BoundExpr& e = *bound[k];
+      bool fixed = e.kind == BoundExprKind::kConstant && !e.value.is_null() && e.value.as_interval().months == 0;
+      if (fixed) {
+        const types::Interval& iv = e.value.as_interval();
+        us[k] = int64_t{iv.days} * 86'400'000'000 + iv.micros;
+      }
+      if (!fixed || us[k] <= 0) {
+        return error_at("22023",
+                        fmt::format("HOP's {} must be a constant positive interval without months",
+                                    k == 0 ? "slide" : "size"),
+                        arg.location);
+      }
+    }
+    const int64_t windows = us[1] / us[0] + (us[1] % us[0] != 0 ? 1 : 0);
+    if (windows > kHopWindowsMax) {
+      return error_at("22023",
+                      fmt::format("HOP puts each row in {} windows (size / slide); at most {} are allowed", windows,
+                                  kHopWindowsMax),
+                      fc.args[3]->location);
+    }
+    const auto m = static_cast<int32_t>(in.plan->types.size());
+    auto offsets = std::make_shared<LogicalPlan>();
+    offsets->kind = LogicalKind::kValues;
+    offsets->types = {Type::interval()};
+    offsets->names = {"hop_offset"};
+    for (int64_t i = 0; i < windows; ++i) {
+      std::vector<BoundExprPtr> row;
+      row.push_back(make_constant(types::Value::interval(types::Interval{0, 0, i * us[0]})));
+      offsets->rows.push_back(std::move(row));
+    }
+    auto join = std::make_shared<LogicalPlan>();
+    join->kind = LogicalKind::kJoin;
+    join->join_kind = LogicalJoinKind::kCross;
+    join->types = in.plan->types;
+    join->types.push_back(Type::interval());
+    join->names = in.plan->names;
+    join->names.push_back("hop_offset");
+    join->children = {in.plan, offsets};
+
+    std::vector<BoundExprPtr> bin_args;
+    bin_args.push_back(bound[0]->clone());
+    bin_args.push_back(ts->clone());
+    bin_args.push_back(make_constant(types::Value::timestamp(0)));
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr bin, call("date_bin", std::move(bin_args), f.location));
+    std::vector<BoundExprPtr> start_args;
+    start_args.push_back(std::move(bin));
+    start_args.push_back(make_column_ref(m, Type::interval(), "hop_offset"));
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr start, call("-", std::move(start_args), f.location));
+    std::vector<BoundExprPtr> end_args;
+    end_args.push_back(start->clone());
+    end_args.push_back(std::move(bound[1]));
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr end, call("+", std::move(end_args), f.location));
+
+    LogicalPlanPtr below = join;
+    if (us[1] % us[0] != 0) {
+      auto filter = std::make_shared<LogicalPlan>();
+      filter->kind = LogicalKind::kFilter;
+      filter->types = join->types;
+      filter->names = join->names;
+      std::vector<BoundExprPtr> lt_args;
+      lt_args.push_back(ts->clone());
+      lt_args.push_back(end->clone());
+      STRATA_ASSIGN_OR_RETURN(filter->predicate, call("<", std::move(lt_args), f.location));
+      filter->children.push_back(join);
+      below = filter;
+    }
+    auto plan = std::make_shared<LogicalPlan>();
+    plan->kind = LogicalKind::kProject;
+    FromResult r;
+    std::string range = rel->names.back();
+    for (size_t i = 0; i < in.scope.columns.size(); ++i) {
+      const ScopeColumn& c = in.scope.columns[i];
+      plan->exprs.push_back(make_column_ref(static_cast<int32_t>(i), c.type, c.name));
+      plan->types.push_back(c.type);
+      plan->names.push_back(c.name);
+      r.scope.columns.push_back({range, c.name, c.type, c.hidden});
+    }
+    for (auto* e : {&start, &end}) {
+      std::string col = e == &start ? "window_start" : "window_end";
+      (*e)->name = col;
+      plan->types.push_back((*e)->type);
+      plan->names.push_back(col);
+      r.scope.columns.push_back({range, col, (*e)->type});
+      plan->exprs.push_back(std::move(*e));
+    }
+    plan->children.push_back(below);
+    r.plan = plan;
+    Status err;
+    rename_scope(r.scope, f.alias, nullptr, f.location, &err);
+    STRATA_RETURN_IF_ERROR(err);
+    return r;
+  }
+
   Result<FromResult> bind_function_ref(const FunctionRef& f, const Scope* outer) {
     const FuncCall& call_ast = *f.call;
     std::string name = lower(call_ast.name.name());
     if (name == "tumble" && call_ast.name.parts.size() == 1) return bind_tumble(f, outer);
+    if (name == "hop" && call_ast.name.parts.size() == 1) return bind_hop(f, outer);
     if ((call_ast.name.parts.size() > 1 && call_ast.name.parts[0] != "pg_catalog") || f.with_ordinality ||
         (name != "generate_series" && name != "unnest")) {
       return error_at("0A000", fmt::format("function {} in FROM is not supported", call_ast.name.to_string()),

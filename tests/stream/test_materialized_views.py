@@ -315,3 +315,35 @@ def test_freshness_is_measured_from_record_timestamps(server):
         last, p50, p99 = r[10:]
         assert 0 <= p50 <= p99 < 60_000 and 0 <= last < 60_000, r
     conn.close()
+
+
+def test_hopping_windows_in_batch_and_in_a_view(server):
+    import datetime as dt
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE STREAM bids (auction bigint, ts timestamp) WITH (topic = 'web.bids', partitions = 2)")
+    q = ("SELECT auction, window_start, window_end, count(*) AS n FROM "
+         "HOP(bids, ts, INTERVAL '2 seconds', INTERVAL '10 seconds') GROUP BY auction, window_start, window_end")
+    cur.execute("CREATE MATERIALIZED VIEW hot AS " + q)
+    produce(server, "web.bids", [json.dumps({"auction": i % 3, "ts": f"2024-05-01 12:00:{i:02d}"})
+                                 for i in range(20)])
+    got = wait_equal(cur, "SELECT * FROM hot ORDER BY 1, 2", q + " ORDER BY 1, 2")
+    # Each bid is in size / slide = 5 windows: 20 bids, 100 (auction, window) memberships.
+    assert sum(r[3] for r in got) == 100
+    s = lambda sec: dt.datetime(2024, 5, 1, 12, 0) + dt.timedelta(seconds=sec)
+    # Auction 0 has bids at 0, 3, 6, ..., 18 s; [12:00:00, 12:00:10) holds 0, 3, 6, 9.
+    assert (0, s(0), s(10), 4) in got and (0, s(-8), s(2), 1) in got and (0, s(18), s(28), 1) in got
+    # A slide that does not divide the size: the windows holding 12:00:05 of size
+    # 7 s starting every 3 s are [12:00:00, 12:00:07) and [12:00:03, 12:00:10).
+    assert rows(cur, "SELECT window_start::text, window_end::text FROM HOP(bids, ts, INTERVAL '3 seconds', "
+                     "INTERVAL '7 seconds') AS w WHERE ts = '2024-05-01 12:00:05' ORDER BY 1") == \
+        [("2024-05-01 12:00:00", "2024-05-01 12:00:07"), ("2024-05-01 12:00:03", "2024-05-01 12:00:10")]
+    for bad, code in [("HOP(bids, auction, INTERVAL '1 second', INTERVAL '2 seconds')", "42804"),
+                      ("HOP(bids, ts, INTERVAL '1 month', INTERVAL '2 months')", "22023"),
+                      ("HOP(bids, ts, INTERVAL '0 seconds', INTERVAL '2 seconds')", "22023"),
+                      ("HOP(bids, ts, INTERVAL '1 millisecond', INTERVAL '10 seconds')", "22023"),
+                      ("HOP(bids, ts, INTERVAL '1 second')", "42883")]:
+        with pytest.raises(psycopg2.Error) as e:
+            cur.execute(f"SELECT count(*) FROM {bad}")
+        assert e.value.pgcode == code, (bad, e.value.pgerror)
+    conn.close()
