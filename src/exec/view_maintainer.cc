@@ -753,6 +753,16 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes) {
   // Fetched records stay alive for the step: dead letters point into them.
   std::vector<std::pair<int32_t, std::vector<FetchedRecord>>> fetched;
   std::map<int32_t, int64_t> next = next_offsets_;
+  if (aggregate_) {
+    // A step of an aggregate costs O(state + new records): the state is combined
+    // with the new partial rows and the result recomputed from it. Reading at
+    // least about as many bytes as the state holds keeps the cost per record
+    // bounded as the state grows (only when records are waiting: a step never
+    // waits for more).
+    int64_t state_bytes = 0;
+    for (const auto& b : state_) state_bytes += static_cast<int64_t>(b->size_bytes());
+    max_bytes = static_cast<int32_t>(std::max<int64_t>(max_bytes, std::min(state_bytes, kStepBytesAdaptiveMax)));
+  }
   int64_t budget = max_bytes;
   for (const PartitionOffsets& p : parts) {
     if (budget <= 0) break;

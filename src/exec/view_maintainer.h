@@ -96,6 +96,10 @@ struct ViewStats {
   std::string status = "running";  // or the error that stops the view
 };
 
+// The most bytes an aggregate view's step reads when its state is large (it reads
+// at least streams.view_step_bytes and at most max(that, this)).
+inline constexpr int64_t kStepBytesAdaptiveMax = 64 << 20;
+
 // Records over which a view's freshness percentiles are taken.
 inline constexpr size_t kFreshnessWindow = 4096;
 
@@ -126,8 +130,10 @@ class ViewMaintainer {
   Status write_checkpoint(io::FileSystem* fs, const std::string& path);
   bool dirty() const { return dirty_; }
 
-  // One bounded step: true when records were consumed, false when every
-  // partition is at its end. On error nothing changes (the step is retried).
+  // One bounded step of at most `max_bytes` of records (an aggregate: at least
+  // about its state's size, up to kStepBytesAdaptiveMax): true when records were
+  // consumed, false when every partition is at its end. On error nothing changes
+  // (the step is retried).
   Result<bool> step(TopicAccess* access, int32_t max_bytes);
 
   // The dataflow as EXPLAIN text, one line per element: input, event time, emit
