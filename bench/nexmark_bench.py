@@ -17,6 +17,8 @@ One run, one machine, one set of events (bench/README.md, "Nexmark"):
 3. DuckDB (bench/node_modules, `make bench-deps`) runs the same query over the
    same file: `CREATE TABLE out AS <query over read_json(file)>`, which also
    parses every JSON line and keeps the result, with all cores.
+4. bench/nexmark_loop.cc (built next to strata) computes q0, q1, q5 and q7 by
+   hand over the same file on one thread: the machine's limit for the work.
 
 Both sides count the rows of their result; a mismatch is printed and the exit
 code is 1. The ratio is Strata time / DuckDB time (lower is better): how far a
@@ -47,8 +49,10 @@ import psycopg2  # noqa: E402
 
 # Flink 2.x, Nexmark suite V2, events/s per core (../shared/design/nexmark.md,
 # "Published throughput per core"; 50 M events).
-FLINK_V2_PER_CORE = {"q0": 379e3, "q1": 395e3, "q2": 414e3, "q10": 133e3, "q14": 259e3, "q17": 161e3,
-                     "q21": 147e3, "q22": 212e3}
+FLINK_V2_PER_CORE = {"q0": 379e3, "q1": 395e3, "q2": 414e3, "q5": 75e3, "q7": 23e3, "q10": 133e3, "q14": 259e3,
+                     "q17": 161e3, "q21": 147e3, "q22": 212e3}
+# Queries bench/nexmark_loop.cc computes by hand (the machine's limit).
+LOOP_QUERIES = ["q0", "q1", "q5", "q7"]
 # Goals of issue 4, events/s per core: stateless q0-q2 1 M.
 GOAL_PER_CORE = {"q0": 1e6, "q1": 1e6, "q2": 1e6}
 
@@ -148,6 +152,14 @@ def main():
         results["ingest_s"] = time.perf_counter() - t
         log(f"kcat produced them in {results['ingest_s']:.1f} s")
 
+        loop_bin = os.path.join(os.path.dirname(os.path.abspath(args.strata)), "nexmark_loop")
+        r = subprocess.run([loop_bin, path], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"{loop_bin} failed: {r.stderr}")
+        results["loop"] = {j["query"]: j for j in map(json.loads, r.stdout.splitlines())}
+        for q, j in results["loop"].items():
+            log(f"{q}: hand-written loop {j['seconds']:.2f} s ({j['rows']} rows)")
+
         duck = DuckDBRunner(None)
         for q in queries:
             s = strata_view(cur, q, QUERIES[q], bids, args.timeout)
@@ -165,24 +177,34 @@ def main():
     mismatches = []
     print(f"Nexmark, {args.events} events = {bids} bids ({size_mb:.0f} MB of JSON); "
           f"kcat ingest {bids / results['ingest_s']:,.0f} bids/s")
-    print(f"{'query':6} | {'Strata view s':>13} | {'events/s':>10} | {'Flink/core':>10} | {'x Flink':>7} | "
-          f"{'DuckDB s':>8} | {'events/s':>10} | {'Strata/DuckDB':>13} | rows")
+    print(f"{'query':6} | {'Strata s':>8} | {'events/s':>10} | {'loop ev/s':>10} | {'/loop':>5} | "
+          f"{'Flink/core':>10} | {'x Flink':>7} | {'DuckDB s':>8} | {'/DuckDB':>7} | rows")
     ratios = []
-    for q, r in results["queries"].items():
+    loop = results.get("loop", {})
+    for q in list(results["queries"]) + [q for q in LOOP_QUERIES if q not in results["queries"]]:
+        lp = loop.get(q)
+        loop_eps = args.events / lp["seconds"] if lp and lp["seconds"] > 0 else None
+        flink = FLINK_V2_PER_CORE.get(q)
+        loop_text = f"{loop_eps:10,.0f}" if loop_eps else f"{'':>10}"
+        r = results["queries"].get(q)
+        if r is None:
+            print(f"{q:6} | {'-':>8} | {'-':>10} | {loop_text} | {'':>5} | {flink or 0:10,.0f} | {'':>7} | "
+                  f"{'':>8} | {'':>7} | {lp['rows'] if lp else ''}  "
+                  f"{'(not run: --queries)' if q in QUERIES else '(not maintainable yet: docs/streams.md)'}")
+            continue
         s, d = r["strata"], r["duckdb"]
         ratio = s["seconds"] / d["seconds"] if d["seconds"] > 0 else float("inf")
         ratios.append(ratio)
         eps = args.events / s["seconds"]
-        flink = FLINK_V2_PER_CORE.get(q)
         r["strata"]["events_per_s"] = eps
-        same = s["rows"] == d["rows"] and s["dead_letters"] == 0
+        same = s["rows"] == d["rows"] and s["dead_letters"] == 0 and (lp is None or lp["rows"] == s["rows"])
         if not same:
             mismatches.append(q)
         goal = GOAL_PER_CORE.get(q)
         verdict = "" if goal is None else f"  goal {goal / 1e6:.0f} M/s: {'met' if eps >= goal else 'not met'}"
-        print(f"{q:6} | {s['seconds']:13.2f} | {eps:10,.0f} | {flink or 0:10,.0f} | "
-              f"{(eps / flink) if flink else 0:7.2f} | {d['seconds']:8.2f} | {args.events / d['seconds']:10,.0f} | "
-              f"{ratio:13.2f} | {s['rows']}"
+        print(f"{q:6} | {s['seconds']:8.2f} | {eps:10,.0f} | {loop_text} | "
+              f"{f'{eps / loop_eps:5.2f}' if loop_eps else '':>5} | {flink or 0:10,.0f} | "
+              f"{(eps / flink) if flink else 0:7.2f} | {d['seconds']:8.2f} | {ratio:7.2f} | {s['rows']}"
               f"{'' if same else ' MISMATCH: DuckDB ' + str(d['rows']) + ', dead letters ' + str(s['dead_letters'])}"
               f"{verdict}")
     if ratios:
@@ -191,7 +213,8 @@ def main():
         print(f"geomean Strata/DuckDB time: {gm:.2f} (lower is better)")
     print(f"events/s = {args.events} Nexmark events / time (the view reads their {bids} bids; persons and "
           f"auctions are not in its stream). Strata: the stream runtime's one thread, checkpoints on (default "
-          f"interval); DuckDB: {os.cpu_count()} threads; Flink: published per-core figures, not run here.")
+          f"interval); loop: bench/nexmark_loop.cc, one thread; DuckDB: {os.cpu_count()} threads, /DuckDB is "
+          f"Strata time / DuckDB time; Flink: published V2 per-core figures (nexmark.md), not run here.")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)
