@@ -248,7 +248,8 @@ Status Engine::start_streams() {
   runtime_ = std::make_unique<StreamRuntime>(options_.topic_access, dir.empty() ? nullptr : fs_, dir, ro);
   for (const auto& [key, def] : snap->materialized_views) {
     Result<std::unique_ptr<ViewMaintainer>> m =
-        ViewMaintainer::make(def, snap, &functions_, options_.query_memory_bytes, spill_dir());
+        ViewMaintainer::make(def, snap, &functions_, options_.query_memory_bytes, spill_dir(),
+                             [this](catalog::Oid oid) { return storage(oid); });
     if (!m.ok()) {
       logging::error("materialized view not maintained", "view", def->name, "error", m.status().to_string());
       std::lock_guard<std::mutex> lock(mu_);

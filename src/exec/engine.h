@@ -154,6 +154,9 @@ class Session {
   Result<StatementResult> run_create_materialized_view(const sql::CreateViewStmt& stmt);
   // EXPLAIN CREATE MATERIALIZED VIEW: the dataflow it would run; creates nothing.
   Result<StatementResult> run_explain_materialized_view(const sql::CreateViewStmt& stmt);
+  // The name of a materialized view of `snap` whose query reads table `table`
+  // (a lookup join), or "" (DROP and ALTER TABLE refuse such tables: 2BP01).
+  std::string materialized_view_reading(const catalog::CatalogSnapshot& snap, catalog::Oid table);
   Result<StatementResult> run_drop_materialized_view(const sql::DropStmt& stmt);
   Result<StatementResult> run_show_materialized_views();
   // NOTICEs for the records the statement's stream scans skipped.

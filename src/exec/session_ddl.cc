@@ -354,6 +354,12 @@ Result<StatementResult> Session::run_ddl(const sql::Statement& stmt, std::string
                 return Status::sql("00000", "missing");
               }
               dropped_table = it->second->oid;
+              if (std::string v = materialized_view_reading(next, dropped_table); !v.empty()) {
+                return error_at("2BP01",
+                                fmt::format("cannot drop table \"{}\" because materialized view \"{}\" depends on it",
+                                            name, v),
+                                n.location);
+              }
               for (auto ix = next.indexes.begin(); ix != next.indexes.end();) {
                 if (ix->second->table_oid == dropped_table) ix = next.indexes.erase(ix);
                 else ++ix;
@@ -501,6 +507,14 @@ Result<StatementResult> Session::run_ddl(const sql::Statement& stmt, std::string
           return r;
         }
         return error_at("42P01", fmt::format("relation \"{}\" does not exist", a.table.to_string()), a.table.location);
+      }
+      // A view's lookup join reads the table's columns by position and name.
+      if (std::string v = materialized_view_reading(*snap, snap->find_table(schema, a.table.name())->oid);
+          !v.empty()) {
+        return error_at("2BP01",
+                        fmt::format("cannot alter table \"{}\" because materialized view \"{}\" depends on it",
+                                    a.table.name(), v),
+                        a.table.location);
       }
       for (const auto& cmd : a.cmds) {
         auto cur = cat.snapshot();

@@ -8,12 +8,25 @@
 // checkpoint. Like other DDL here, neither is transactional.
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "exec/session_internal.h"
 #include "exec/stream_runtime.h"
 #include "exec/topic_access.h"
 #include "exec/view_maintainer.h"
+#include "sql/binder.h"
+#include "sql/parser.h"
 
 namespace strata::exec {
+
+namespace {
+
+// What a view's lookup joins read: the engine's tables as they are at each step.
+TableSource table_source(Engine* engine) {
+  return [engine](catalog::Oid oid) { return engine->storage(oid); };
+}
+
+}  // namespace
 
 namespace {
 
@@ -134,7 +147,7 @@ Result<StatementResult> Session::run_create_materialized_view(const sql::CreateV
   const EngineOptions& o = engine_->options();
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<ViewMaintainer> checked,
                           ViewMaintainer::make(def, snap, &engine_->functions(), o.query_memory_bytes,
-                                               engine_->spill_dir()));
+                                               engine_->spill_dir(), table_source(engine_)));
   if (v.columns.size() > checked->column_types().size()) {
     return error_at("42601", "CREATE MATERIALIZED VIEW specifies more column names than columns", v.location);
   }
@@ -168,7 +181,8 @@ Result<StatementResult> Session::run_create_materialized_view(const sql::CreateV
   }
   STRATA_RETURN_IF_ERROR(st);
   Result<std::unique_ptr<ViewMaintainer>> m =
-      ViewMaintainer::make(def, cat.snapshot(), &engine_->functions(), o.query_memory_bytes, engine_->spill_dir());
+      ViewMaintainer::make(def, cat.snapshot(), &engine_->functions(), o.query_memory_bytes, engine_->spill_dir(),
+                           table_source(engine_));
   STRATA_RETURN_IF_ERROR(m.status());
   runtime->add(std::move(m).value());
   return r;
@@ -184,7 +198,7 @@ Result<StatementResult> Session::run_explain_materialized_view(const sql::Create
   const EngineOptions& o = engine_->options();
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<ViewMaintainer> m,
                           ViewMaintainer::make(def, snap, &engine_->functions(), o.query_memory_bytes,
-                                               engine_->spill_dir()));
+                                               engine_->spill_dir(), table_source(engine_)));
   STRATA_ASSIGN_OR_RETURN(std::vector<std::string> lines, m->explain());
   StatementResult r;
   r.returns_rows = true;
@@ -195,6 +209,26 @@ Result<StatementResult> Session::run_explain_materialized_view(const sql::Create
   for (std::string& line : lines) b.append_row({Value::text(std::move(line))});
   r.batches.push_back(std::move(b));
   return r;
+}
+
+std::string Session::materialized_view_reading(const catalog::CatalogSnapshot& snap, catalog::Oid table) {
+  if (snap.materialized_views.empty()) return "";
+  auto copy = std::make_shared<const catalog::CatalogSnapshot>(snap);
+  std::function<bool(const sql::LogicalPlan&)> reads = [&](const sql::LogicalPlan& p) {
+    if (p.kind == sql::LogicalKind::kGet && p.table != nullptr && p.table->oid == table) return true;
+    for (const auto& c : p.children) {
+      if (reads(*c)) return true;
+    }
+    return false;
+  };
+  for (const auto& [key, v] : snap.materialized_views) {
+    Result<std::vector<sql::StatementPtr>> parsed = sql::parse_sql(v->query_sql);
+    if (!parsed.ok() || parsed->size() != 1 || !(*parsed)[0]->is<sql::SelectStmt>()) continue;
+    sql::Binder binder(copy, &engine_->functions());
+    Result<sql::LogicalPlanPtr> plan = binder.bind_query(*(*parsed)[0]->as<sql::SelectStmt>().query);
+    if (plan.ok() && reads(**plan)) return v->name;
+  }
+  return "";
 }
 
 Result<StatementResult> Session::run_drop_materialized_view(const sql::DropStmt& d) {

@@ -7,6 +7,7 @@
 
 #include "exec/basic_operators.h"
 #include "exec/physical_planner.h"
+#include "exec/table_storage.h"
 #include "exec/view_checkpoint.h"
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
@@ -24,8 +25,8 @@ using sql::LogicalPlanPtr;
 
 Status unsupported(const std::string& view, const std::string& what) {
   return Status::sql("0A000", fmt::format("materialized view \"{}\": {} cannot be maintained incrementally (supported: "
-                                          "one stream, WHERE, scalar expressions, GROUP BY with count, sum, avg, "
-                                          "min, max, HAVING)",
+                                          "one stream, lookup joins with tables, WHERE, scalar expressions, "
+                                          "GROUP BY with count, sum, avg, min, max, HAVING)",
                                           view, what));
 }
 
@@ -218,8 +219,10 @@ ViewMaintainer::~ViewMaintainer() = default;
 Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<const catalog::MaterializedViewDef> def,
                                                              std::shared_ptr<const catalog::CatalogSnapshot> catalog,
                                                              const sql::FunctionRegistry* functions,
-                                                             size_t memory_bytes, std::string spill_dir) {
+                                                             size_t memory_bytes, std::string spill_dir,
+                                                             TableSource tables) {
   std::unique_ptr<ViewMaintainer> m(new ViewMaintainer());
+  m->tables_ = std::move(tables);
   m->def_ = def;
   m->catalog_ = catalog;
   m->functions_ = functions;
@@ -265,32 +268,81 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     }
     return Status::ok_status();
   };
-  // Below the aggregate (or in a view without one) a cross join with constant
-  // rows (HOP's window offsets, or FROM stream, (VALUES ...)) is stateless: each
-  // step's new records joined with the same rows. Walks down to the stream side.
-  auto constant_rows = [](const LogicalPlan& p) {
-    if (p.kind != LogicalKind::kValues) return false;
-    for (const auto& row : p.rows) {
-      for (const auto& e : row) {
-        if (e->kind != BoundExprKind::kConstant) return false;
-      }
+  // Below the aggregate (or in a view without one) a join of the stream side with
+  // a side that reads no stream is a lookup join: each step's new rows are joined
+  // with that side as it is when the step runs (tables read then; constant rows
+  // such as HOP's window offsets). Rows already joined never change (no
+  // retractions). Inner and cross joins, and outer joins that keep the stream's
+  // rows, qualify. Walks down to the stream side.
+  std::string side_problem;  // why a side cannot be a lookup side
+  std::function<bool(const LogicalPlan&)> lookup_side = [&](const LogicalPlan& p) -> bool {
+    switch (p.kind) {
+      case LogicalKind::kValues:
+        for (const auto& row : p.rows) {
+          for (const auto& e : row) {
+            if (e->kind != BoundExprKind::kConstant) {
+              side_problem = "VALUES with expressions that are not constants";
+              return false;
+            }
+          }
+        }
+        return true;
+      case LogicalKind::kGet:
+        if (p.table != nullptr && catalog->find_table_by_oid(p.table->oid) != nullptr) {
+          if (std::find(m->lookup_tables_.begin(), m->lookup_tables_.end(), p.table->oid) == m->lookup_tables_.end()) {
+            m->lookup_tables_.push_back(p.table->oid);
+          }
+          return true;
+        }
+        side_problem = p.table != nullptr && catalog->find_stream_by_oid(p.table->oid) != nullptr
+                           ? "a join of two streams"
+                           : fmt::format("a join with \"{}\" (only tables can be looked up)",
+                                         p.table != nullptr ? p.table->name : std::string("?"));
+        return false;
+      case LogicalKind::kProject:
+      case LogicalKind::kFilter:
+      case LogicalKind::kJoin:
+      case LogicalKind::kAggregate:
+      case LogicalKind::kDistinct:
+      case LogicalKind::kSort:
+      case LogicalKind::kLimit:
+      case LogicalKind::kSetOp:
+        if (!check_exprs(p).ok()) {
+          side_problem = "a volatile or time-dependent function in a joined table's subquery";
+          return false;
+        }
+        for (const auto& c : p.children) {
+          if (!lookup_side(*c)) return false;
+        }
+        return true;
+      default:
+        side_problem = fmt::format("{} on the looked-up side of a join", kind_word(p));
+        return false;
     }
-    return true;
   };
   auto walk_pre = [&]() -> Status {
     while (true) {
       STRATA_RETURN_IF_ERROR(walk_chain(nullptr));
-      if (node->kind != LogicalKind::kJoin || node->join_kind != sql::LogicalJoinKind::kCross ||
-          node->children.size() != 2) {
-        return Status::ok_status();
+      if (node->kind != LogicalKind::kJoin || node->children.size() != 2) return Status::ok_status();
+      STRATA_RETURN_IF_ERROR(check_exprs(*node));
+      const sql::LogicalJoinKind k = node->join_kind;
+      side_problem.clear();
+      const bool right_looked_up = lookup_side(*node->children[1]);
+      const std::string right_problem = side_problem;
+      side_problem.clear();
+      const bool left_looked_up = !right_looked_up && lookup_side(*node->children[0]);
+      if (!right_looked_up && !left_looked_up) {
+        return unsupported(name, !right_problem.empty() ? right_problem : side_problem);
       }
-      if (constant_rows(*node->children[1])) {
-        node = node->children[0].get();
-      } else if (constant_rows(*node->children[0])) {
-        node = node->children[1].get();
-      } else {
-        return Status::ok_status();
+      // The stream's rows must be the preserved side (or no side is preserved).
+      const bool ok_kind = k == sql::LogicalJoinKind::kInner || k == sql::LogicalJoinKind::kCross ||
+                           (right_looked_up && (k == sql::LogicalJoinKind::kLeft || k == sql::LogicalJoinKind::kSemi ||
+                                                k == sql::LogicalJoinKind::kAnti)) ||
+                           (left_looked_up && k == sql::LogicalJoinKind::kRight);
+      if (!ok_kind) {
+        return unsupported(name, "an outer join that keeps the looked-up table's unmatched rows");
       }
+      node = node->children[right_looked_up ? 0 : 1].get();
     }
   };
   STRATA_RETURN_IF_ERROR(walk_chain(&post));
@@ -504,6 +556,27 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
 Result<OperatorPtr> ViewMaintainer::plan_operators(const sql::LogicalPlan& plan, const BatchList& delta,
                                                    const BatchList& state) const {
   PhysicalPlanner::ScanFactory scan = [&](const sql::LogicalPlan& get, const ScanHints&) -> Result<OperatorPtr> {
+    if (get.table->oid != 0 && get.table->oid != stream_->oid) {
+      // A lookup join's table, as it is now.
+      std::shared_ptr<TableStorage> storage = tables_ ? tables_(get.table->oid) : nullptr;
+      std::shared_ptr<const TableReadView> view = storage ? storage->snapshot() : nullptr;
+      auto it = std::make_shared<std::unique_ptr<RowBatchIterator>>();
+      std::vector<int32_t> columns = get.columns;
+      std::string table = get.table->name;
+      return OperatorPtr(std::make_unique<BatchFunctionSource>(
+          get.types, "Scan", get.table->name,
+          [view, it, columns, table](ExecContext&, types::Batch& out) -> Result<bool> {
+            if (view == nullptr) {
+              return Status::sql("42P01", fmt::format("table \"{}\" of a lookup join is not available", table));
+            }
+            if (*it == nullptr) {
+              ScanRequest req;
+              req.columns = columns;
+              STRATA_ASSIGN_OR_RETURN(*it, view->open(req));
+            }
+            return (*it)->next(out);
+          }));
+    }
     const BatchList* source = get.table->oid == 0 ? &state : &delta;
     auto next = std::make_shared<size_t>(0);
     std::vector<int32_t> columns = get.columns;

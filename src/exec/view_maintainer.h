@@ -50,6 +50,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -69,6 +70,10 @@
 namespace strata::exec {
 
 class Operator;
+class TableStorage;
+
+// The storage of table `oid` now, or null (Engine::storage).
+using TableSource = std::function<std::shared_ptr<TableStorage>(catalog::Oid)>;
 
 // The view's rows as of one applied step.
 struct ViewResult {
@@ -109,10 +114,14 @@ class ViewMaintainer {
   // 0A000 naming the first unsupported part otherwise; the binder's errors as they
   // are. `memory_bytes` bounds each step's operators (as a query's budget);
   // `spill_dir` as ExecContext::spill_dir.
+  // `tables` reads the tables a lookup join names, at each step (without it such
+  // a view can be checked and explained but its steps fail).
   static Result<std::unique_ptr<ViewMaintainer>> make(std::shared_ptr<const catalog::MaterializedViewDef> def,
                                                       std::shared_ptr<const catalog::CatalogSnapshot> catalog,
                                                       const sql::FunctionRegistry* functions, size_t memory_bytes,
-                                                      std::string spill_dir);
+                                                      std::string spill_dir, TableSource tables = {});
+  // The tables the view's lookup joins read (their oids).
+  const std::vector<catalog::Oid>& lookup_tables() const { return lookup_tables_; }
   ~ViewMaintainer();
 
   const catalog::MaterializedViewDef& def() const { return *def_; }
@@ -182,6 +191,8 @@ class ViewMaintainer {
   const sql::FunctionRegistry* functions_ = nullptr;
   size_t memory_bytes_ = 0;
   std::string spill_dir_;
+  TableSource tables_;
+  std::vector<catalog::Oid> lookup_tables_;
   std::unique_ptr<formats::RecordDecoder> decoder_;
   std::vector<types::Type> stream_types_;
   std::vector<types::Type> column_types_;

@@ -1,10 +1,11 @@
 """The Nexmark queries Strata maintains as materialized views today, shared by
 tests/stream/test_nexmark.py (view = batch) and bench/nexmark_bench.py (speed
 next to DuckDB). STREAMS: the column lists of the three streams, matching the
-generator's JSON (docs/formats/nexmark.md). QUERIES: RisingWave's SQL of the
-Flink suite in Strata's dialect. DUCKDB: the same queries in DuckDB's dialect
-where it differs (strftime for to_char, regexp_extract for substring), over a
-relation named bid."""
+generator's JSON (docs/formats/nexmark.md). TABLES: what the queries read
+besides the streams. QUERIES: RisingWave's SQL of the Flink suite in Strata's
+dialect. DUCKDB: the same queries in DuckDB's dialect where it differs
+(strftime for to_char, regexp_extract for substring), over a relation named
+bid."""
 
 STREAMS = {
     "person": "id bigint, name text, email_address text, credit_card text, city text, state text, "
@@ -14,13 +15,25 @@ STREAMS = {
     "bid": "auction bigint, bidder bigint, price bigint, channel text, url text, date_time timestamp, extra text",
 }
 
+# Tables the queries read besides the streams: name -> (columns, the INSERT that
+# fills them, valid in Strata and DuckDB). q13's side input: N = 10,000 rows
+# (i, 'i'), as Flink's script writes it, so every bid matches.
+TABLES = {
+    "side_input": ("key bigint, value text",
+                   "INSERT INTO side_input SELECT i, CAST(i AS text) FROM generate_series(0, 9999) AS g(i)"),
+}
+
 # The Nexmark queries (RisingWave's SQL of the Flink suite) in Strata's dialect.
+# q13's processing-time lookup join (FOR SYSTEM_TIME AS OF) is a view's join with
+# a table: it reads the table as it is when each bid arrives.
 QUERIES = {
     "q0": "SELECT auction, bidder, price, date_time, extra FROM bid",
     "q1": "SELECT auction, bidder, 0.908 * price AS price, date_time, extra FROM bid",
     "q2": "SELECT auction, price FROM bid WHERE auction % 123 = 0",
     "q10": "SELECT auction, bidder, price, date_time, extra, to_char(date_time, 'YYYY-MM-DD') AS dt, "
            "to_char(date_time, 'HH24:MI') AS hm FROM bid",
+    "q13": "SELECT b.auction, b.bidder, b.price, b.date_time, s.value FROM bid b "
+           "JOIN side_input s ON b.auction % 10000 = s.key",
     "q14": "SELECT auction, bidder, 0.908 * price AS price, "
            "CASE WHEN extract(hour FROM date_time) >= 8 AND extract(hour FROM date_time) <= 18 THEN 'dayTime' "
            "WHEN extract(hour FROM date_time) <= 6 OR extract(hour FROM date_time) >= 20 THEN 'nightTime' "

@@ -13,6 +13,7 @@ import json
 import random
 import threading
 import time
+from decimal import Decimal
 
 import psycopg2
 import pytest
@@ -346,4 +347,81 @@ def test_hopping_windows_in_batch_and_in_a_view(server):
         with pytest.raises(psycopg2.Error) as e:
             cur.execute(f"SELECT count(*) FROM {bad}")
         assert e.value.pgcode == code, (bad, e.value.pgerror)
+    conn.close()
+
+
+LOOKUP = ("SELECT c.region, count(*) AS n, sum(o.amount) AS total FROM orders o "
+          "JOIN countries c ON c.code = o.country GROUP BY c.region")
+
+
+def test_lookup_join_with_a_table(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE TABLE countries (code text PRIMARY KEY, region text)")
+    cur.execute("INSERT INTO countries VALUES ('BR', 'Americas'), ('DE', 'Europe'), ('US', 'Americas')")
+    cur.execute("CREATE STREAM orders (order_id bigint NOT NULL, country text, amount numeric(10,2)) "
+                "WITH (topic = 'shop.orders', partitions = 3)")
+    cur.execute("CREATE MATERIALIZED VIEW by_region AS " + LOOKUP)
+    cur.execute("CREATE MATERIALIZED VIEW enriched AS SELECT o.order_id, o.country, c.region "
+                "FROM orders o LEFT JOIN countries c ON c.code = o.country")
+    produce(server, "shop.orders", orders(1, 200))
+    # While the table does not change, view = batch (None-country and unknown rows drop out of the inner join).
+    wait_equal(cur, "SELECT * FROM by_region ORDER BY 1", LOOKUP + " ORDER BY 1")
+    wait_equal(cur, "SELECT * FROM enriched ORDER BY 1",
+               "SELECT o.order_id, o.country, c.region FROM orders o LEFT JOIN countries c ON c.code = o.country "
+               "ORDER BY 1")
+    assert rows(cur, "SELECT count(*) FROM enriched WHERE region IS NULL") == [(50,)]  # country NULL: 1 in 4
+
+    # A lookup join reads the table as it is when the records arrive; rows already joined stay.
+    cur.execute("UPDATE countries SET region = 'Latin America' WHERE code = 'BR'")
+    produce(server, "shop.orders", orders(201, 100))
+    def by_region_expected():
+        want = {}
+        for line in orders(1, 300):
+            o = json.loads(line)
+            region = {"BR": "Americas" if o["order_id"] <= 200 else "Latin America", "DE": "Europe",
+                      "US": "Americas"}.get(o["country"])
+            if region is None:
+                continue
+            n, total = want.get(region, (0, Decimal(0)))
+            want[region] = (n + 1, total + (Decimal(str(o["amount"])) if o["amount"] is not None else 0))
+        return sorted((r, n, total) for r, (n, total) in want.items())
+    deadline = time.monotonic() + 30
+    while rows(cur, "SHOW MATERIALIZED VIEWS")[0][4] != 300 or rows(cur, "SHOW MATERIALIZED VIEWS")[1][4] != 300:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    got = rows(cur, "SELECT * FROM by_region ORDER BY 1")
+    assert [(r, n) for r, n, _ in got] == [(r, n) for r, n, _ in by_region_expected()]
+    assert [t for _, _, t in got] == [t for _, _, t in by_region_expected()]
+    assert rows(cur, "SELECT region, count(*) FROM enriched WHERE country = 'BR' GROUP BY region ORDER BY 1") == \
+        [("Americas", 50), ("Latin America", 25)]
+
+    for stmt in ["DROP TABLE countries", "ALTER TABLE countries ADD COLUMN x int"]:
+        with pytest.raises(psycopg2.Error) as e:
+            cur.execute(stmt)
+        assert e.value.pgcode == "2BP01", stmt
+        assert "by_region" in e.value.pgerror or "enriched" in e.value.pgerror, stmt
+    for q, why in [("SELECT * FROM orders a JOIN orders b ON a.order_id = b.order_id", "two streams"),
+                   ("SELECT * FROM orders o FULL JOIN countries c ON c.code = o.country", "unmatched rows"),
+                   ("SELECT * FROM countries c LEFT JOIN orders o ON c.code = o.country", "unmatched rows")]:
+        with pytest.raises(psycopg2.Error) as e:
+            cur.execute("CREATE MATERIALIZED VIEW nope AS " + q)
+        assert e.value.pgcode == "0A000" and why in e.value.pgerror, (q, e.value.pgerror)
+    conn.close()
+
+    # After a restart the views keep their rows and keep looking up.
+    server.stop()
+    server.start()
+    conn = connect(server)
+    cur = conn.cursor()
+    assert rows(cur, "SELECT * FROM by_region ORDER BY 1") == got
+    cur.execute("INSERT INTO countries VALUES ('FR', 'Europe')")
+    produce(server, "shop.orders", [json.dumps({"order_id": 1000, "country": "FR", "amount": 5})])
+    wait_rows = lambda: rows(cur, "SELECT region, country FROM enriched WHERE order_id = 1000")
+    deadline = time.monotonic() + 30
+    while wait_rows() != [("Europe", "FR")]:
+        assert time.monotonic() < deadline, wait_rows()
+        time.sleep(0.1)
+    cur.execute("DROP MATERIALIZED VIEW by_region, enriched")
+    cur.execute("DROP TABLE countries")
     conn.close()
