@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstring>
 
 #include "types/cast.h"
 #include "types/jsonb.h"
@@ -46,10 +47,13 @@ Status RecordDecoder::decode(std::optional<std::string_view> value, types::Batch
   std::vector<Value> row;
   row.reserve(fields_.size());
   switch (format_) {
-    case RecordFormat::kJson:
+    case RecordFormat::kJson: {
       if (!value) return record_error("null record value");
-      STRATA_RETURN_IF_ERROR(decode_json(*value, row));
+      Status status;
+      if (decode_flat_json(*value, out, &status)) return status;
+      STRATA_RETURN_IF_ERROR(decode_json_dom(*value, row));
       break;
+    }
     case RecordFormat::kCsv:
       if (!value) return record_error("null record value");
       STRATA_RETURN_IF_ERROR(decode_csv(*value, row));
@@ -141,13 +145,6 @@ Status RecordDecoder::field_from_json(size_t i, JsonKind kind, std::string_view 
   return Status::ok_status();
 }
 
-Status RecordDecoder::decode_json(std::string_view value, std::vector<Value>& row) const {
-  Status status;
-  if (decode_flat_json(value, row, &status)) return status;
-  row.clear();
-  return decode_json_dom(value, row);
-}
-
 namespace {
 
 bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -161,6 +158,17 @@ std::optional<std::string_view> simple_string(std::string_view s, size_t* pos, s
   const size_t start = *pos + 1;
   size_t i = start;
   bool escaped = false;
+  // Eight bytes at a time while none is a quote, a backslash or below 0x20
+  // (the SWAR "has a byte equal to / less than" tests; bytes >= 0x80 pass).
+  constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+  while (i + 8 <= s.size()) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t quote = w ^ (kOnes * '"'), slash = w ^ (kOnes * '\\');
+    const uint64_t special = ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) | ((w - kOnes * 0x20) & ~w);
+    if ((special & kHighs) != 0) break;
+    i += 8;
+  }
   for (; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == '"') break;
@@ -220,7 +228,7 @@ std::optional<std::string_view> plain_integer(std::string_view s, size_t* pos) {
 
 }  // namespace
 
-bool RecordDecoder::decode_flat_json(std::string_view s, std::vector<Value>& row, Status* status) const {
+bool RecordDecoder::decode_flat_json(std::string_view s, types::Batch& out, Status* status) const {
   // Per field: the last member with its name (parse_json keeps the last of
   // duplicate keys).
   constexpr size_t kFieldsMax = 64;
@@ -229,6 +237,7 @@ bool RecordDecoder::decode_flat_json(std::string_view s, std::vector<Value>& row
   std::string_view texts[kFieldsMax];
   bool seen[kFieldsMax] = {};
   std::string unescaped[kFieldsMax];  // a field's string content when it had escapes
+  size_t expected = 0;                // the field the next key probably names
   size_t pos = 0;
   while (pos < s.size() && is_json_space(s[pos])) ++pos;
   if (pos >= s.size() || s[pos] != '{') return false;
@@ -244,13 +253,19 @@ bool RecordDecoder::decode_flat_json(std::string_view s, std::vector<Value>& row
       const size_t key_start = pos;
       std::optional<std::string_view> key = simple_string(s, &pos, nullptr);
       if (!key || pos - key_start - 2 != key->size()) return false;
+      // Records usually list the fields in column order: try the next one first.
       size_t field = fields_.size();
-      for (size_t i = 0; i < fields_.size(); ++i) {
-        if (fields_[i].name == *key) {
-          field = i;
-          break;
+      if (expected < fields_.size() && fields_[expected].name == *key) {
+        field = expected;
+      } else {
+        for (size_t i = 0; i < fields_.size(); ++i) {
+          if (fields_[i].name == *key) {
+            field = i;
+            break;
+          }
         }
       }
+      expected = field + 1;
       while (pos < s.size() && is_json_space(s[pos])) ++pos;
       if (pos >= s.size() || s[pos] != ':') return false;
       ++pos;
@@ -300,12 +315,26 @@ bool RecordDecoder::decode_flat_json(std::string_view s, std::vector<Value>& row
   }
   while (pos < s.size() && is_json_space(s[pos])) ++pos;
   if (pos != s.size()) return false;
-  // A well-formed flat object: from here on errors are the record's.
-  *status = Status::ok_status();
+  // A well-formed flat object: from here on errors are the record's. Each field
+  // goes straight into its column; on an error every column is cut back to
+  // `row`, so `out` is unchanged. Errors come in the reference path's order:
+  // the first field that does not convert, then the first NOT NULL violation.
+  const size_t row = out.rows;
+  auto fail = [&](Status st) {
+    for (types::Vector& c : out.columns) {
+      if (c.size() > row) c.resize(row);
+    }
+    *status = std::move(st);
+    return true;
+  };
   for (size_t i = 0; i < fields_.size(); ++i) {
     const FieldSpec& f = fields_[i];
-    row.push_back(Value::null(f.type));
-    if (!seen[i] || kinds[i] == JsonKind::kNull) continue;
+    types::Vector& col = out.columns[i];
+    if (!seen[i] || kinds[i] == JsonKind::kNull) {
+      col.resize(row + 1);
+      col.set_null(row);
+      continue;
+    }
     if (f.type.id() == TypeId::kJsonb) {
       // jsonb keeps the scalar's JSON text, as format_jsonb writes it.
       std::string text;
@@ -314,15 +343,39 @@ bool RecordDecoder::decode_flat_json(std::string_view s, std::vector<Value>& row
       } else {
         text = kinds[i] == JsonKind::kNumber ? std::string(texts[i]) : kinds[i] == JsonKind::kTrue ? "true" : "false";
       }
-      row.back() = Value::jsonb(std::move(text));
+      col.append_value(Value::jsonb(std::move(text)));
       continue;
     }
-    Status st = field_from_json(i, kinds[i], texts[i], row.back());
-    if (!st.ok()) {
-      *status = std::move(st);
-      return true;
+    // The common columns without a Value: bigint from a plain integer, text.
+    if (kinds[i] == JsonKind::kNumber && f.type.id() == TypeId::kBigInt) {
+      int64_t n = 0;
+      auto [end, ec] = std::from_chars(texts[i].data(), texts[i].data() + texts[i].size(), n);
+      if (ec == std::errc() && end == texts[i].data() + texts[i].size()) {
+        col.resize(row + 1);
+        col.data<int64_t>()[row] = n;
+        continue;
+      }
+    }
+    if (kinds[i] == JsonKind::kString && f.type.id() == TypeId::kText) {
+      if (!is_valid_utf8(texts[i])) return fail(record_error(fmt::format("field \"{}\": invalid UTF-8", f.name)));
+      std::string_view stored = col.add_string(texts[i]);
+      col.resize(row + 1);
+      col.data<std::string_view>()[row] = stored;
+      continue;
+    }
+    Value v = Value::null(f.type);
+    Status st = field_from_json(i, kinds[i], texts[i], v);
+    if (!st.ok()) return fail(std::move(st));
+    col.append_value(v);
+  }
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (fields_[i].not_null && out.columns[i].is_null(row)) {
+      return fail(record_error(
+          fmt::format("field \"{}\" is missing or null but the column is NOT NULL", fields_[i].name)));
     }
   }
+  out.rows = row + 1;
+  *status = Status::ok_status();
   return true;
 }
 

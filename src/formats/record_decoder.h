@@ -45,12 +45,12 @@ class RecordDecoder {
   enum class JsonKind : uint8_t { kNull, kFalse, kTrue, kNumber, kString };
   RecordDecoder(RecordFormat format, std::vector<FieldSpec> fields)
       : format_(format), fields_(std::move(fields)) {}
-  Status decode_json(std::string_view value, std::vector<types::Value>& row) const;
-  // The common case without building a DOM: a flat object whose strings have no
-  // escapes and whose numbers are plain integers. Returns false (and leaves `row`
-  // empty) for anything else, which then goes through decode_json_dom; so both
-  // accept and reject exactly the same records, with the same reasons.
-  bool decode_flat_json(std::string_view value, std::vector<types::Value>& row, Status* status) const;
+  // The common case without building a DOM, straight into `out`'s columns: a
+  // flat object whose strings have only one-character escapes and whose numbers
+  // are plain integers. Returns false (and leaves `out` unchanged) for anything
+  // else, which then goes through decode_json_dom; so both accept and reject
+  // exactly the same records, with the same reasons (*status).
+  bool decode_flat_json(std::string_view value, types::Batch& out, Status* status) const;
   Status decode_json_dom(std::string_view value, std::vector<types::Value>& row) const;
   // Field `i` from a JSON scalar: `text` is a string's content or a number's text.
   Status field_from_json(size_t i, JsonKind kind, std::string_view text, types::Value& out) const;

@@ -56,6 +56,9 @@ TEST(RecordDecoderTest, JsonFastPathAgreesWithTheParser) {
       R"({"order_id": 1, "country": "caf\u00e9"})",
       R"({"order_id": 1, "country": "a\\b\/c\n\t", "extra": "q\"\\"})",  // one-character escapes
       R"({"order_id": 1, "country": "bad \x escape"})",
+      R"({"order_id": 1, "country": "a long string, past eight bytes\\ with an escape", "extra": "é long ü text"})",
+      "{\"order_id\": 1, \"country\": \"sixteen bytes ok \x01 then a control byte\"}",
+      R"({"country": "BR", "order_id": 7, "paid": true})",    // fields out of column order
       R"({"order_id": 1, "country": "ends in a backslash\)",
       R"({"order\u005fid": 1})",                            // an escaped key
       R"({"order_id": 1, "extra": {"x": [1]}})",              // nested
@@ -80,6 +83,7 @@ TEST(RecordDecoderTest, JsonFastPathAgreesWithTheParser) {
       "{\"order_id\": 1, \"country\": \"\xff\"}",            // invalid UTF-8
       R"({"order_id": 2, "ts": 1714564800000})",
       R"({"order_id": 2, "ts": "yesterday"})",
+      R"({"country": "x", "ts": "yesterday"})",               // a bad field before a missing NOT NULL one
       "",
   };
   for (const char* c : cases) {
@@ -98,6 +102,12 @@ TEST(RecordDecoderTest, JsonFastPathAgreesWithTheParser) {
   ASSERT_TRUE(dec->decode(R"({"order_id": 1, "order_id": 2, "extra": "s"})", b).ok());
   EXPECT_EQ(cell(b, 0, 0), "2");
   EXPECT_EQ(cell(b, 5, 0), "\"s\"");
+  // A record failing in its fourth field leaves the batch as it was.
+  EXPECT_FALSE(dec->decode(R"({"order_id": 3, "country": "BR", "amount": 1, "ts": "yesterday"})", b).ok());
+  ASSERT_EQ(b.rows, 1u);
+  for (const auto& c : b.columns) EXPECT_EQ(c.size(), 1u);
+  ASSERT_TRUE(dec->decode(R"({"order_id": 4, "country": "DE"})", b).ok());
+  EXPECT_EQ(cell(b, 0, 1) + cell(b, 1, 1) + cell(b, 3, 1), "4DENULL");
 }
 
 TEST(RecordDecoderTest, JsonByName) {
