@@ -87,8 +87,8 @@ struct ViewStats {
   uint64_t dead_letters = 0;
   uint64_t rows = 0;           // rows of the current result
   uint64_t checkpoints = 0;    // sequence of the last checkpoint written or loaded
-  // Event time below which rows are late (µs since 2000-01-01, PostgreSQL's
-  // timestamp epoch); unset without a watermark or before the first row.
+  // Event time below which rows are late (µs since the Unix epoch, as every
+  // types/ timestamp); unset without a watermark or before the first row.
   std::optional<int64_t> closed_us;
   // Freshness: for each record a step consumes, the time from its Kafka
   // timestamp (CreateTime as the producer set it, or LogAppendTime) to the

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "types/cast.h"
+#include "types/datetime.h"
 #include "types/jsonb.h"
 
 namespace strata::formats {
@@ -31,6 +32,40 @@ Result<Value> timestamp_from_millis(std::string_view number, const Type& type) {
   if (ms > kMillisMax || ms < -kMillisMax) return record_error(fmt::format("timestamp {} ms out of range", number));
   int64_t micros = ms * 1000;  // types/ timestamps are microseconds since the Unix epoch
   return type.id() == TypeId::kTimestamp ? Value::timestamp(micros) : Value::timestamptz(micros);
+}
+
+// "YYYY-MM-DD HH:MM:SS[.f{1,6}]" as types::parse_timestamp reads it, in µs since
+// the Unix epoch; nullopt for any other text (parse_timestamp then decides).
+std::optional<int64_t> plain_timestamp(std::string_view t) {
+  if (t.size() < 19 || t.size() > 26 || t[4] != '-' || t[7] != '-' || t[10] != ' ' || t[13] != ':' ||
+      t[16] != ':' || (t.size() > 19 && (t[19] != '.' || t.size() == 20))) {
+    return std::nullopt;
+  }
+  int32_t v[6];
+  const size_t at[6] = {0, 5, 8, 11, 14, 17}, len[6] = {4, 2, 2, 2, 2, 2};
+  for (size_t k = 0; k < 6; ++k) {
+    int32_t n = 0;
+    for (size_t i = at[k]; i < at[k] + len[k]; ++i) {
+      if (t[i] < '0' || t[i] > '9') return std::nullopt;
+      n = n * 10 + (t[i] - '0');
+    }
+    v[k] = n;
+  }
+  int64_t micros = 0;
+  for (size_t i = 20; i < 26; ++i) {
+    int32_t digit = 0;
+    if (i < t.size()) {
+      if (t[i] < '0' || t[i] > '9') return std::nullopt;
+      digit = t[i] - '0';
+    }
+    micros = micros * 10 + digit;
+  }
+  if (v[0] < 1 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > types::days_in_month(v[0], v[1]) || v[3] > 23 ||
+      v[4] > 59 || v[5] > 59) {
+    return std::nullopt;
+  }
+  const int64_t days = types::days_from_civil(v[0], v[1], v[2]);
+  return ((days * 24 + v[3]) * 60 + v[4]) * 60'000'000 + int64_t{v[5]} * 1'000'000 + micros;
 }
 
 }  // namespace
@@ -111,6 +146,12 @@ Status RecordDecoder::field_from_json(size_t i, JsonKind kind, std::string_view 
     case JsonKind::kNull:
       return Status::ok_status();
     case JsonKind::kString:
+      if (f.type.id() == TypeId::kTimestamp) {
+        if (std::optional<int64_t> us = plain_timestamp(text)) {
+          out = Value::timestamp(*us);
+          return Status::ok_status();
+        }
+      }
       return field_from_text(i, text, out);
     case JsonKind::kNumber:
       if (f.type.id() == TypeId::kTimestamp || f.type.id() == TypeId::kTimestampTz) {

@@ -4,6 +4,7 @@
 
 #include "formats/record_encoder.h"
 #include "types/cast.h"
+#include "types/datetime.h"
 
 namespace strata::formats {
 namespace {
@@ -108,6 +109,26 @@ TEST(RecordDecoderTest, JsonFastPathAgreesWithTheParser) {
   for (const auto& c : b.columns) EXPECT_EQ(c.size(), 1u);
   ASSERT_TRUE(dec->decode(R"({"order_id": 4, "country": "DE"})", b).ok());
   EXPECT_EQ(cell(b, 0, 1) + cell(b, 1, 1) + cell(b, 3, 1), "4DENULL");
+}
+
+// The timestamp fast path gives parse_timestamp's answer on every text.
+TEST(RecordDecoderTest, TimestampFastPathAgreesWithTheParser) {
+  auto dec = RecordDecoder::make(RecordFormat::kJson, {{"ts", Type::timestamp(), false}});
+  ASSERT_TRUE(dec.ok());
+  for (const char* t : {"2015-07-15 00:00:00.000", "2024-02-29 23:59:59.999999", "2023-02-29 00:00:00",
+                        "1970-01-01 00:00:00", "1969-12-31 23:59:59.5", "0001-01-01 00:00:00", "9999-12-31 23:59:59",
+                        "2024-13-01 00:00:00", "2024-04-31 12:00:00", "2024-01-01 24:00:00", "2024-01-01 23:60:00",
+                        "2024-01-01 23:59:60", "2024-01-01 12:00:00.", "2024-01-01 12:00:00.1234567",
+                        "2024-01-01T12:00:00", "2024-01-01 12:00:00+02", "2024-1-01 12:00:00", "2024-01-01",
+                        "2024-01-01 12:00", " 2024-01-01 12:00:00", "2024-01-01 12:0a:00", "0000-01-01 00:00:00"}) {
+    Batch fast = empty_batch(dec->fields());
+    Status a = dec->decode(std::string("{\"ts\": \"") + t + "\"}", fast);
+    Result<int64_t> ref = types::parse_timestamp(t);
+    EXPECT_EQ(a.ok(), ref.ok()) << t;
+    if (a.ok() && ref.ok()) {
+      EXPECT_EQ(fast.columns[0].data<int64_t>()[0], *ref) << t;
+    }
+  }
 }
 
 TEST(RecordDecoderTest, JsonByName) {
