@@ -410,6 +410,9 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     m->delta_plan_ = root;
     sql::prune_columns(*m->delta_plan_);
     m->state_types_ = root->types;
+  } else if (std::any_of(agg->aggregates.begin(), agg->aggregates.end(),
+                         [](const sql::BoundAggregate& a) { return a.distinct; })) {
+    STRATA_RETURN_IF_ERROR(m->split_distinct_aggregate(*agg, post, name));
   } else {
     m->aggregate_ = true;
     const size_t g = agg->groups.size();
@@ -553,6 +556,191 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   return m;
 }
 
+// count(DISTINCT x): the state keeps one row per (group keys, distinct
+// arguments), so the distinct values are the state's own rows:
+//   partial:  GROUP BY keys, d1..dn with the other aggregates' partials and, per
+//             filtered distinct aggregate, bool_or(its filter);
+//   combine:  the same keys; partials merged (sum of counts, min, max, sum, bool_or);
+//   final:    GROUP BY keys over the state: count(DISTINCT d) [FILTER (WHERE flag)],
+//             the others merged again (count = coalesce(sum, 0), avg = sum / count),
+//             then the post nodes.
+// The state is as large as the number of distinct (keys, arguments) seen.
+Status ViewMaintainer::split_distinct_aggregate(const LogicalPlan& agg, const std::vector<LogicalPlan*>& post,
+                                                const std::string& name) {
+  aggregate_ = true;
+  distinct_state_ = true;
+  const size_t g = agg.groups.size();
+  auto partial = std::make_shared<LogicalPlan>();
+  partial->kind = LogicalKind::kAggregate;
+  partial->children = agg.children;
+  for (size_t i = 0; i < g; ++i) {
+    partial->groups.push_back(agg.groups[i]->clone());
+    partial->types.push_back(agg.types[i]);
+    partial->names.push_back(agg.names[i]);
+  }
+  // The distinct arguments, each once, as extra group keys.
+  std::vector<std::string> distinct_texts;
+  std::vector<size_t> distinct_key(agg.aggregates.size(), 0);
+  for (size_t k = 0; k < agg.aggregates.size(); ++k) {
+    const sql::BoundAggregate& a = agg.aggregates[k];
+    std::string fn = a.function != nullptr ? a.function->name : a.name;
+    if (!a.order_by.empty()) return unsupported(name, fmt::format("{}(... ORDER BY ...)", fn));
+    if (!a.direct_args.empty()) return unsupported(name, fmt::format("the ordered-set aggregate {}", fn));
+    if (a.distinct && (fn != "count" || a.args.size() != 1)) {
+      return unsupported(name, fmt::format("{}(DISTINCT ...)", fn));
+    }
+    if (!a.distinct && fn != "count" && fn != "sum" && fn != "min" && fn != "max" && fn != "avg") {
+      return unsupported(name, fmt::format("the aggregate {}()", fn));
+    }
+    if (!a.distinct && fn == "avg") return unsupported(name, "avg() next to count(DISTINCT ...)");
+    if (!a.distinct) continue;
+    std::string text = a.args[0]->to_string();
+    auto it = std::find(distinct_texts.begin(), distinct_texts.end(), text);
+    distinct_key[k] = g + static_cast<size_t>(it - distinct_texts.begin());
+    if (it == distinct_texts.end()) {
+      distinct_texts.push_back(text);
+      partial->groups.push_back(a.args[0]->clone());
+      partial->types.push_back(a.args[0]->type);
+      partial->names.push_back(fmt::format("distinct_{}", distinct_texts.size()));
+    }
+  }
+  const size_t keys = partial->groups.size();
+  // Per original aggregate: its partial column (a flag for filtered distinct
+  // counts; none for unfiltered ones).
+  std::vector<int64_t> partial_col(agg.aggregates.size(), -1);
+  for (size_t k = 0; k < agg.aggregates.size(); ++k) {
+    const sql::BoundAggregate& a = agg.aggregates[k];
+    if (!a.distinct) {
+      partial_col[k] = static_cast<int64_t>(keys + partial->aggregates.size());
+      partial->aggregates.push_back(clone_aggregate(a));
+      continue;
+    }
+    if (!a.filter) continue;
+    STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch any, functions_->resolve_aggregate("bool_or", {types::Type::boolean()}));
+    sql::BoundAggregate flag;
+    flag.function = any.function;
+    flag.args.push_back(cast_if_needed(a.filter->clone(), any.arg_types[0]));
+    flag.type = any.return_type;
+    flag.name = "bool_or";
+    partial_col[k] = static_cast<int64_t>(keys + partial->aggregates.size());
+    partial->aggregates.push_back(std::move(flag));
+  }
+  for (const auto& a : partial->aggregates) {
+    partial->types.push_back(a.type);
+    partial->names.push_back(a.name);
+  }
+  state_types_ = partial->types;
+  sql::prune_columns(*partial);
+  delta_plan_ = partial;
+
+  // Merges aggregate `fn` over state column `col` (count partials add up).
+  auto merge = [&](const std::string& fn, size_t col) -> Result<sql::BoundAggregate> {
+    const std::string merged = fn == "count" ? "sum" : fn;
+    const types::Type& t = state_types_[col];
+    STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch match, functions_->resolve_aggregate(merged, {t}));
+    sql::BoundAggregate c;
+    c.function = match.function;
+    c.args.push_back(cast_if_needed(sql::make_column_ref(static_cast<int32_t>(col), t), match.arg_types[0]));
+    c.type = match.return_type;
+    c.name = merged;
+    return c;
+  };
+  auto combine = std::make_shared<LogicalPlan>();
+  combine->kind = LogicalKind::kAggregate;
+  combine->children.push_back(state_get(state_types_));
+  for (size_t i = 0; i < keys; ++i) {
+    combine->groups.push_back(sql::make_column_ref(static_cast<int32_t>(i), state_types_[i]));
+    combine->types.push_back(state_types_[i]);
+    combine->names.push_back(partial->names[i]);
+  }
+  for (size_t j = 0; j < partial->aggregates.size(); ++j) {
+    STRATA_ASSIGN_OR_RETURN(sql::BoundAggregate c, merge(partial->aggregates[j].function->name, keys + j));
+    combine->types.push_back(c.type);
+    combine->names.push_back(c.name);
+    combine->aggregates.push_back(std::move(c));
+  }
+  auto cast_back = std::make_shared<LogicalPlan>();
+  cast_back->kind = LogicalKind::kProject;
+  cast_back->children.push_back(combine);
+  for (size_t i = 0; i < state_types_.size(); ++i) {
+    cast_back->exprs.push_back(
+        cast_if_needed(sql::make_column_ref(static_cast<int32_t>(i), combine->types[i]), state_types_[i]));
+  }
+  cast_back->types = state_types_;
+  cast_back->names = combine->names;
+  combine_plan_ = cast_back;
+
+  // Final: GROUP BY the view's keys over the state, then its output types.
+  auto final_agg = std::make_shared<LogicalPlan>();
+  final_agg->kind = LogicalKind::kAggregate;
+  final_agg->children.push_back(state_get(state_types_));
+  for (size_t i = 0; i < g; ++i) {
+    final_agg->groups.push_back(sql::make_column_ref(static_cast<int32_t>(i), state_types_[i]));
+    final_agg->types.push_back(state_types_[i]);
+    final_agg->names.push_back(agg.names[i]);
+  }
+  for (size_t k = 0; k < agg.aggregates.size(); ++k) {
+    const sql::BoundAggregate& a = agg.aggregates[k];
+    sql::BoundAggregate c;
+    if (a.distinct) {
+      const size_t col = distinct_key[k];
+      STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch count,
+                              functions_->resolve_aggregate("count", {state_types_[col]}));
+      c.function = count.function;
+      c.args.push_back(
+          cast_if_needed(sql::make_column_ref(static_cast<int32_t>(col), state_types_[col]), count.arg_types[0]));
+      c.distinct = true;
+      if (partial_col[k] >= 0) {
+        auto is_true = std::make_unique<BoundExpr>();
+        is_true->kind = BoundExprKind::kIsTrue;
+        is_true->type = types::Type::boolean();
+        is_true->children.push_back(sql::make_column_ref(static_cast<int32_t>(partial_col[k]),
+                                                         state_types_[static_cast<size_t>(partial_col[k])]));
+        c.filter = std::move(is_true);
+      }
+      c.type = count.return_type;
+      c.name = "count";
+    } else {
+      STRATA_ASSIGN_OR_RETURN(c, merge(a.function->name, static_cast<size_t>(partial_col[k])));
+    }
+    final_agg->types.push_back(c.type);
+    final_agg->names.push_back(c.name);
+    final_agg->aggregates.push_back(std::move(c));
+  }
+  auto out = std::make_shared<LogicalPlan>();
+  out->kind = LogicalKind::kProject;
+  out->children.push_back(final_agg);
+  for (size_t i = 0; i < g + agg.aggregates.size(); ++i) {
+    sql::BoundExprPtr e = sql::make_column_ref(static_cast<int32_t>(i), final_agg->types[i]);
+    if (i >= g && !agg.aggregates[i - g].distinct && agg.aggregates[i - g].function->name == "count") {
+      // A count over no state rows (no GROUP BY, no input yet) is 0, not NULL.
+      auto zero = std::make_unique<BoundExpr>();
+      zero->kind = BoundExprKind::kCoalesce;
+      zero->type = final_agg->types[i];
+      zero->children.push_back(std::move(e));
+      zero->children.push_back(cast_if_needed(sql::make_constant(types::Value::bigint(0)), final_agg->types[i]));
+      e = std::move(zero);
+    }
+    out->exprs.push_back(cast_if_needed(std::move(e), agg.types[i]));
+  }
+  out->types = agg.types;
+  out->names = agg.names;
+  LogicalPlanPtr top = out;
+  for (auto it = post.rbegin(); it != post.rend(); ++it) {
+    const LogicalPlan& p = **it;
+    auto copy = std::make_shared<LogicalPlan>();
+    copy->kind = p.kind;
+    copy->types = p.types;
+    copy->names = p.names;
+    if (p.predicate) copy->predicate = p.predicate->clone();
+    for (const auto& e : p.exprs) copy->exprs.push_back(e->clone());
+    copy->children.push_back(top);
+    top = copy;
+  }
+  final_plan_ = top;
+  return Status::ok_status();
+}
+
 Result<OperatorPtr> ViewMaintainer::plan_operators(const sql::LogicalPlan& plan, const BatchList& delta,
                                                    const BatchList& state) const {
   PhysicalPlanner::ScanFactory scan = [&](const sql::LogicalPlan& get, const ScanHints&) -> Result<OperatorPtr> {
@@ -679,7 +867,8 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
     return Status::ok_status();
   };
   if (aggregate_) {
-    lines.push_back(fmt::format("  State: one row per group, {} columns (group keys, then partial aggregates)",
+    lines.push_back(fmt::format("  State: one row per {}, {} columns (group keys, then partial aggregates)",
+                                distinct_state_ ? "group and distinct argument values" : "group",
                                 state_types_.size()));
     STRATA_RETURN_IF_ERROR(tree(fmt::format("Step 1, new records -> partial aggregates (Scan ({}) reads the step's "
                                             "records):",

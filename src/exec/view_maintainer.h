@@ -173,6 +173,9 @@ class ViewMaintainer {
                                                    const BatchList& state) const;
   // The state and result after applying `delta` to `base`.
   Status apply(const BatchList& base, const BatchList& delta, BatchList* state, BatchList* result) const;
+  // make()'s plans for an aggregate with count(DISTINCT ...): see the .cc.
+  Status split_distinct_aggregate(const sql::LogicalPlan& agg, const std::vector<sql::LogicalPlan*>& post,
+                                  const std::string& name);
   // The view's rows for `state` (EMIT ON WINDOW CLOSE: only the closed windows').
   Result<BatchList> result_of(const BatchList& state) const;
   // `floor` raised by the watermark over `parts` with `next` offsets and `max_event`.
@@ -198,6 +201,7 @@ class ViewMaintainer {
   std::vector<types::Type> column_types_;
   std::vector<std::string> column_names_;
   bool aggregate_ = false;
+  bool distinct_state_ = false;  // count(DISTINCT): state rows per (keys, distinct arguments)
   sql::LogicalPlanPtr delta_plan_;    // append: the view; aggregate: the partial aggregate
   sql::LogicalPlanPtr combine_plan_;  // aggregate: state ++ partial rows -> state
   sql::LogicalPlanPtr final_plan_;    // aggregate: state -> the view's rows

@@ -40,6 +40,33 @@ QUERIES = {
            "ELSE 'otherTime' END AS bid_time_type, date_time, extra, "
            "length(extra) - length(replace(extra, 'c', '')) AS c_counts "
            "FROM bid WHERE 0.908 * price > 1000000 AND 0.908 * price < 50000000",
+    "q15": "SELECT to_char(date_time, 'YYYY-MM-DD') AS day, count(*) AS total_bids, "
+           "count(*) FILTER (WHERE price < 10000) AS rank1_bids, "
+           "count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids, "
+           "count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, "
+           "count(DISTINCT bidder) AS total_bidders, "
+           "count(DISTINCT bidder) FILTER (WHERE price < 10000) AS rank1_bidders, "
+           "count(DISTINCT bidder) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bidders, "
+           "count(DISTINCT bidder) FILTER (WHERE price >= 1000000) AS rank3_bidders, "
+           "count(DISTINCT auction) AS total_auctions, "
+           "count(DISTINCT auction) FILTER (WHERE price < 10000) AS rank1_auctions, "
+           "count(DISTINCT auction) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_auctions, "
+           "count(DISTINCT auction) FILTER (WHERE price >= 1000000) AS rank3_auctions "
+           "FROM bid GROUP BY to_char(date_time, 'YYYY-MM-DD')",
+    "q16": "SELECT channel, to_char(date_time, 'YYYY-MM-DD') AS day, max(to_char(date_time, 'HH24:MI')) AS minute, "
+           "count(*) AS total_bids, "
+           "count(*) FILTER (WHERE price < 10000) AS rank1_bids, "
+           "count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids, "
+           "count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, "
+           "count(DISTINCT bidder) AS total_bidders, "
+           "count(DISTINCT bidder) FILTER (WHERE price < 10000) AS rank1_bidders, "
+           "count(DISTINCT bidder) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bidders, "
+           "count(DISTINCT bidder) FILTER (WHERE price >= 1000000) AS rank3_bidders, "
+           "count(DISTINCT auction) AS total_auctions, "
+           "count(DISTINCT auction) FILTER (WHERE price < 10000) AS rank1_auctions, "
+           "count(DISTINCT auction) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_auctions, "
+           "count(DISTINCT auction) FILTER (WHERE price >= 1000000) AS rank3_auctions "
+           "FROM bid GROUP BY channel, to_char(date_time, 'YYYY-MM-DD')",
     "q17": "SELECT auction, to_char(date_time, 'YYYY-MM-DD') AS day, count(*) AS total_bids, "
            "count(*) FILTER (WHERE price < 10000) AS rank1_bids, "
            "count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids, "
@@ -63,7 +90,9 @@ _CHANNEL_ID = "regexp_extract(url, '(?:&|^)channel_id=([^&]*)', 1)"
 DUCKDB = dict(QUERIES)
 DUCKDB["q10"] = ("SELECT auction, bidder, price, date_time, extra, strftime(date_time, '%Y-%m-%d') AS dt, "
                  "strftime(date_time, '%H:%M') AS hm FROM bid")
-DUCKDB["q17"] = QUERIES["q17"].replace("to_char(date_time, 'YYYY-MM-DD')", "strftime(date_time, '%Y-%m-%d')")
+for _q in ("q15", "q16", "q17"):
+    DUCKDB[_q] = (QUERIES[_q].replace("to_char(date_time, 'YYYY-MM-DD')", "strftime(date_time, '%Y-%m-%d')")
+                  .replace("to_char(date_time, 'HH24:MI')", "strftime(date_time, '%H:%M')"))
 DUCKDB["q21"] = ("SELECT auction, bidder, price, channel, "
                  "CASE WHEN lower(channel) = 'apple' THEN '0' WHEN lower(channel) = 'google' THEN '1' "
                  "WHEN lower(channel) = 'facebook' THEN '2' WHEN lower(channel) = 'baidu' THEN '3' "

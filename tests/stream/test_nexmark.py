@@ -154,6 +154,20 @@ def test_nexmark_views_equal_batch_queries(server, tmp_path):
     assert multiset(got["q14"]) == want_q14
     assert {r[3] for r in got["q14"]} == {"dayTime", "nightTime", "otherTime"}
 
+    # q15: per day, distinct bidders and auctions overall and per price rank.
+    rank = lambda p: 1 if p < 10000 else 2 if p < 1000000 else 3
+    days = sorted({b["date_time"][:10] for b in bids})
+    want_q15 = []
+    for d in days:
+        day_bids = [b for b in bids if b["date_time"][:10] == d]
+        row = [d, len(day_bids)] + [sum(1 for b in day_bids if rank(b["price"]) == k) for k in (1, 2, 3)]
+        for field in ("bidder", "auction"):
+            row += [len({b[field] for b in day_bids})]
+            row += [len({b[field] for b in day_bids if rank(b["price"]) == k}) for k in (1, 2, 3)]
+        want_q15.append(tuple(row))
+    assert sorted(got["q15"]) == want_q15
+    assert sum(r[3] for r in got["q16"]) == len(bids) and len(got["q16"]) > 10
+
     per_day = collections.Counter((b["auction"], b["date_time"][:10]) for b in bids)
     assert len(got["q17"]) == len(per_day)
     assert {(r[0], r[1]): r[2] for r in got["q17"]} == dict(per_day)
