@@ -242,6 +242,19 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     m->column_names_[i] = def->column_names[i];
   }
 
+  // SELECT DISTINCT is GROUP BY every output column without aggregates.
+  if (root->kind == LogicalKind::kDistinct && root->distinct_on == 0) {
+    auto group = std::make_shared<LogicalPlan>();
+    group->kind = LogicalKind::kAggregate;
+    group->children = root->children;
+    group->types = root->types;
+    group->names = root->names;
+    for (size_t i = 0; i < root->types.size(); ++i) {
+      group->groups.push_back(sql::make_column_ref(static_cast<int32_t>(i), root->types[i], root->names[i]));
+    }
+    root = group;
+  }
+
   // Split the plan: post nodes, the aggregate, pre nodes, the stream's kGet.
   std::vector<LogicalPlan*> post;
   LogicalPlan* node = root.get();
