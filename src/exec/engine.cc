@@ -230,6 +230,7 @@ Status Engine::start_streams() {
   StreamRuntimeOptions ro;
   ro.checkpoint_interval_ms = std::max<int64_t>(1, options_.checkpoint_interval_ms);
   ro.step_bytes = std::max<int32_t>(1024, options_.view_step_bytes);
+  ro.state_bytes_max = options_.view_state_bytes_max;
   std::string dir;
   auto snap = catalog_->snapshot();
   if (!options_.data_dir.empty()) {

@@ -53,6 +53,7 @@ struct EngineOptions {
   // many bytes of records one view reads per step.
   int64_t checkpoint_interval_ms = 1000;
   int32_t view_step_bytes = 1 << 20;
+  int64_t view_state_bytes_max = int64_t{1} << 30;  // per view (StreamRuntimeOptions::state_bytes_max)
 
   static int default_parallel_workers();
 };

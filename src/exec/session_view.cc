@@ -105,8 +105,8 @@ Result<std::shared_ptr<TableStorage>> Engine::materialized_view_storage(catalog:
   }
   Status failed = m->failure();
   if (!failed.ok()) {
-    return Status::sql("XX001", fmt::format("materialized view \"{}\" is not maintained: {}", def->name,
-                                            failed.message()));
+    return Status::sql(failed.sqlstate().empty() ? "XX001" : failed.sqlstate(),
+                       fmt::format("materialized view \"{}\" is not maintained: {}", def->name, failed.message()));
   }
   return std::shared_ptr<TableStorage>(std::make_shared<MaterializedViewStorage>(m, def->name));
 }

@@ -77,7 +77,7 @@ bool StreamRuntime::step(Entry& e) {
   if (e.removed || !e.view->failure().ok()) return false;
   auto now = std::chrono::steady_clock::now();
   if (now < e.retry_after) return false;
-  Result<bool> r = e.view->step(access_, options_.step_bytes);
+  Result<bool> r = e.view->step(access_, options_.step_bytes, options_.state_bytes_max);
   if (!r.ok()) {
     std::string err = r.status().to_string();
     if (err != e.last_error) {

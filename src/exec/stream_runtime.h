@@ -36,6 +36,9 @@ namespace strata::exec {
 struct StreamRuntimeOptions {
   int64_t checkpoint_interval_ms = 1000;
   int32_t step_bytes = 1 << 20;  // bytes of records one view reads per step
+  // A view whose state would grow past this many bytes stops with 53200 (its
+  // state stays as it was; SHOW MATERIALIZED VIEWS gives the reason).
+  int64_t state_bytes_max = int64_t{1} << 30;
   int64_t idle_wait_ms = 20;
   int64_t retry_wait_ms = 500;
 };

@@ -1022,7 +1022,7 @@ Status ViewMaintainer::send_dead_letters(TopicAccess* access, const std::vector<
   return access->append(stream_->dead_letter_topic, 0, std::move(records)).status();
 }
 
-Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes) {
+Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_t state_bytes_max) {
   STRATA_RETURN_IF_ERROR(failure());
   STRATA_ASSIGN_OR_RETURN(std::vector<PartitionOffsets> parts, access->partitions(stream_->topic));
   // Fetched records stay alive for the step: dead letters point into them.
@@ -1173,6 +1173,15 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes) {
     applied = Status::ok_status();
   }
   STRATA_RETURN_IF_ERROR(applied);
+  int64_t state_bytes = 0;
+  for (const auto& b : state) state_bytes += static_cast<int64_t>(b->size_bytes());
+  if (state_bytes > state_bytes_max) {
+    Status over = Status::sql("53200", fmt::format("materialized view \"{}\": its state would grow to {} bytes, over "
+                                                   "streams.view_state_bytes_max ({} bytes); the view stopped",
+                                                   def_->name, state_bytes, state_bytes_max));
+    fail(over);
+    return over;
+  }
   // Dead letters are durable before the offsets past them are taken.
   std::sort(dead.begin(), dead.end(), [](const DeadLetter& a, const DeadLetter& b) {
     return a.partition != b.partition ? a.partition < b.partition : a.record->offset < b.record->offset;

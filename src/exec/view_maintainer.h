@@ -143,7 +143,9 @@ class ViewMaintainer {
   // about its state's size, up to kStepBytesAdaptiveMax): true when records were
   // consumed, false when every partition is at its end. On error nothing changes
   // (the step is retried).
-  Result<bool> step(TopicAccess* access, int32_t max_bytes);
+  // A step whose state would exceed `state_bytes_max` changes nothing and stops
+  // the view with 53200 (fail()).
+  Result<bool> step(TopicAccess* access, int32_t max_bytes, int64_t state_bytes_max = INT64_MAX);
 
   // The dataflow as EXPLAIN text, one line per element: input, event time, emit
   // mode, state, and the operator tree of each phase of a step.

@@ -27,6 +27,7 @@ struct SqlConfig {
 struct StreamsConfig {
   int64_t checkpoint_interval_ms = 1000;  // per view: offsets and state committed this often
   int64_t view_step_bytes = 1 << 20;      // bytes of records one view reads per step
+  int64_t view_state_bytes_max = int64_t{1} << 30;  // a view whose state would grow past it stops
 };
 
 struct ServerConfig {

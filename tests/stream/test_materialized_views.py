@@ -465,3 +465,33 @@ def test_count_distinct_views_equal_batch_and_survive_restart(server):
         wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1, 2", q + " ORDER BY 1, 2")
     assert rows(cur, "SELECT n FROM overall") == [(500,)]
     conn.close()
+
+
+def test_a_view_whose_state_outgrows_its_limit_stops_with_53200(tmp_path):
+    cfg = tmp_path / "strata.toml"
+    cfg.write_text("[streams]\ncheckpoint_interval_ms = 200\nview_state_bytes_max = 1048576\n")
+    srv = StrataServer(extra_args=["--pg-listen", "127.0.0.1:0", "--config", str(cfg)])
+    try:
+        srv.start()
+        conn = connect(srv)
+        cur = conn.cursor()
+        create(cur)  # revenue: 4 groups, tiny; big: every order with amount >= 50, growing
+        produce(srv, "shop.orders", orders(1, 40000))
+        deadline = time.monotonic() + 60
+        while True:
+            shown = {r[1]: r for r in rows(cur, "SHOW MATERIALIZED VIEWS")}
+            if "53200" in shown["big"][7] or "view_state_bytes_max" in shown["big"][7]:
+                break
+            assert time.monotonic() < deadline, shown["big"]
+            time.sleep(0.2)
+        assert "view_state_bytes_max" in shown["big"][7], shown["big"]
+        with pytest.raises(psycopg2.Error) as e:
+            cur.execute("SELECT count(*) FROM big")
+        assert e.value.pgcode == "53200", e.value.pgerror
+        # The small view is not affected.
+        wait_equal(cur, AGG_VIEW, AGG_BATCH, timeout=60)
+        assert shown["revenue"][7] == "running"
+        conn.close()
+    finally:
+        srv.stop(check=False)
+        srv.close()
