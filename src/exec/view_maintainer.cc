@@ -333,9 +333,26 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
         return false;
     }
   };
-  auto walk_pre = [&]() -> Status {
+  std::function<Status()> walk_pre = [&]() -> Status {
     while (true) {
       STRATA_RETURN_IF_ERROR(walk_chain(nullptr));
+      // UNION ALL of branches that all read the stream: each step's new records
+      // go through every branch (each branch's scan reads them).
+      if (node->kind == LogicalKind::kSetOp && node->set_op == sql::LogicalSetOp::kUnion && node->set_all) {
+        LogicalPlan* first = nullptr;
+        for (const auto& c : std::vector<LogicalPlanPtr>(node->children)) {
+          node = c.get();
+          STRATA_RETURN_IF_ERROR(walk_pre());
+          if (node->kind != LogicalKind::kGet) return unsupported(name, kind_word(*node));
+          if (first != nullptr && (first->table == nullptr || node->table == nullptr ||
+                                   first->table->oid != node->table->oid)) {
+            return unsupported(name, "UNION ALL of different relations (the input must be one stream)");
+          }
+          if (first == nullptr) first = node;
+        }
+        node = first;
+        return Status::ok_status();
+      }
       if (node->kind != LogicalKind::kJoin || node->children.size() != 2) return Status::ok_status();
       STRATA_RETURN_IF_ERROR(check_exprs(*node));
       const sql::LogicalJoinKind k = node->join_kind;

@@ -495,3 +495,28 @@ def test_a_view_whose_state_outgrows_its_limit_stops_with_53200(tmp_path):
     finally:
         srv.stop(check=False)
         srv.close()
+
+
+def test_union_all_of_one_stream(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    create(cur)
+    cur.execute("CREATE STREAM other (order_id bigint) WITH (topic = 'shop.other')")
+    views = {
+        "flagged": "SELECT order_id, 'big' AS why FROM orders WHERE amount >= 90 "
+                   "UNION ALL SELECT order_id, 'br' FROM orders WHERE country = 'BR'",
+        "per_why": "SELECT why, count(*) AS n FROM (SELECT order_id, 'big' AS why FROM orders WHERE amount >= 90 "
+                   "UNION ALL SELECT order_id, 'all' FROM orders) x GROUP BY why",
+    }
+    for name, q in views.items():
+        cur.execute(f"CREATE MATERIALIZED VIEW {name} AS {q}")
+    produce(server, "shop.orders", orders(1, 300))
+    for name, q in views.items():
+        wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1, 2", f"SELECT * FROM ({q}) z ORDER BY 1, 2")
+    assert dict(rows(cur, "SELECT * FROM per_why"))["all"] == 300
+    for q, why in [("SELECT order_id FROM orders UNION ALL SELECT order_id FROM other", "different relations"),
+                   ("SELECT order_id FROM orders UNION SELECT order_id FROM orders", "UNION/INTERSECT/EXCEPT")]:
+        with pytest.raises(psycopg2.Error) as e:
+            cur.execute("CREATE MATERIALIZED VIEW nope AS " + q)
+        assert e.value.pgcode == "0A000" and why in e.value.pgerror, e.value.pgerror
+    conn.close()
