@@ -242,6 +242,22 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     m->column_names_[i] = def->column_names[i];
   }
 
+  // UNION is DISTINCT over UNION ALL.
+  if (root->kind == LogicalKind::kSetOp && root->set_op == sql::LogicalSetOp::kUnion && !root->set_all) {
+    auto all = std::make_shared<LogicalPlan>();
+    all->kind = LogicalKind::kSetOp;
+    all->set_op = sql::LogicalSetOp::kUnion;
+    all->set_all = true;
+    all->types = root->types;
+    all->names = root->names;
+    all->children = root->children;
+    auto distinct = std::make_shared<LogicalPlan>();
+    distinct->kind = LogicalKind::kDistinct;
+    distinct->types = root->types;
+    distinct->names = root->names;
+    distinct->children.push_back(all);
+    root = distinct;
+  }
   // SELECT DISTINCT is GROUP BY every output column without aggregates.
   if (root->kind == LogicalKind::kDistinct && root->distinct_on == 0) {
     auto group = std::make_shared<LogicalPlan>();

@@ -505,6 +505,9 @@ def test_union_all_of_one_stream(server):
     views = {
         "flagged": "SELECT order_id, 'big' AS why FROM orders WHERE amount >= 90 "
                    "UNION ALL SELECT order_id, 'br' FROM orders WHERE country = 'BR'",
+        # UNION: DISTINCT over UNION ALL.
+        "countries": "SELECT country, 1 AS one FROM orders WHERE amount >= 90 "
+                     "UNION SELECT lower(country), 1 FROM orders",
         "per_why": "SELECT why, count(*) AS n FROM (SELECT order_id, 'big' AS why FROM orders WHERE amount >= 90 "
                    "UNION ALL SELECT order_id, 'all' FROM orders) x GROUP BY why",
     }
@@ -515,7 +518,7 @@ def test_union_all_of_one_stream(server):
         wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1, 2", f"SELECT * FROM ({q}) z ORDER BY 1, 2")
     assert dict(rows(cur, "SELECT * FROM per_why"))["all"] == 300
     for q, why in [("SELECT order_id FROM orders UNION ALL SELECT order_id FROM other", "different relations"),
-                   ("SELECT order_id FROM orders UNION SELECT order_id FROM orders", "UNION/INTERSECT/EXCEPT")]:
+                   ("SELECT order_id FROM orders INTERSECT SELECT order_id FROM orders", "UNION/INTERSECT/EXCEPT")]:
         with pytest.raises(psycopg2.Error) as e:
             cur.execute("CREATE MATERIALIZED VIEW nope AS " + q)
         assert e.value.pgcode == "0A000" and why in e.value.pgerror, e.value.pgerror
