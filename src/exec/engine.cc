@@ -236,7 +236,8 @@ Status Engine::start_streams() {
   if (!options_.data_dir.empty()) {
     dir = options_.data_dir + "/views";
     STRATA_RETURN_IF_ERROR(fs_->create_dirs(dir));
-    // Checkpoints of views dropped while a crash kept DROP from removing them.
+    // Checkpoints and rows files (<oid>.ckpt, <oid>.rows, temp files) of views
+    // dropped while a crash kept DROP from removing them.
     STRATA_ASSIGN_OR_RETURN(std::vector<std::string> names, fs_->list_dir(dir));
     for (const std::string& n : names) {
       unsigned long oid = 0;

@@ -83,7 +83,67 @@ bool get_column(ByteReader& r, types::Vector& v, size_t rows) {
 
 Status corrupt(std::string what) { return Status::corruption("view checkpoint: " + what); }
 
+void put_batches(ByteWriter& w, const std::vector<types::Type>& types,
+                 std::span<const std::shared_ptr<const types::Batch>> batches) {
+  w.uvarint(batches.size());
+  for (const auto& b : batches) {
+    w.uvarint(b->rows);
+    for (size_t col = 0; col < types.size(); ++col) put_column(w, b->columns[col], b->rows);
+  }
+}
+
+Status get_batches(ByteReader& r, const std::vector<types::Type>& types,
+                   std::vector<std::shared_ptr<const types::Batch>>* out) {
+  uint64_t n = 0;
+  if (!get_count(r, &n)) return corrupt("bad batch count");
+  for (; n > 0; --n) {
+    uint64_t rows = r.uvarint64();
+    // Every row takes at least one null-flag byte per column.
+    if (!r.ok() || (!types.empty() && rows > r.remaining()) || rows > types::kBatchRowsMax) {
+      return corrupt("bad row count");
+    }
+    types::Batch b(types);
+    for (size_t col = 0; col < types.size(); ++col) {
+      if (!get_column(r, b.columns[col], rows)) return corrupt("truncated column data");
+    }
+    b.rows = rows;
+    out->push_back(std::make_shared<const types::Batch>(std::move(b)));
+  }
+  return Status::ok_status();
+}
+
 }  // namespace
+
+std::vector<uint8_t> encode_rows_chunk(const std::vector<types::Type>& types,
+                                       std::span<const std::shared_ptr<const types::Batch>> batches) {
+  std::vector<uint8_t> out;
+  ByteWriter w(&out);
+  w.u32(0);  // payload bytes, patched below
+  w.u32(0);  // CRC-32C of the payload, patched below
+  put_batches(w, types, batches);
+  w.patch_i32(0, static_cast<int32_t>(out.size() - 8));
+  w.patch_i32(4, static_cast<int32_t>(crc32c(out.data() + 8, out.size() - 8)));
+  return out;
+}
+
+Status decode_rows_chunks(std::span<const uint8_t> bytes, const std::vector<types::Type>& types,
+                          std::vector<std::shared_ptr<const types::Batch>>* out) {
+  size_t pos = 0;
+  while (pos < bytes.size()) {
+    if (bytes.size() - pos < 8) return corrupt("rows file: truncated chunk header");
+    ByteReader h(bytes.subspan(pos, 8));
+    const uint32_t len = h.u32();
+    const uint32_t crc = h.u32();
+    if (len > bytes.size() - pos - 8) return corrupt("rows file: truncated chunk");
+    std::span<const uint8_t> payload = bytes.subspan(pos + 8, len);
+    if (crc32c(payload.data(), payload.size()) != crc) return corrupt("rows file: chunk checksum mismatch");
+    ByteReader r(payload);
+    STRATA_RETURN_IF_ERROR(get_batches(r, types, out));
+    if (!r.ok() || !r.at_end()) return corrupt("rows file: trailing bytes in a chunk");
+    pos += 8 + len;
+  }
+  return Status::ok_status();
+}
 
 std::vector<uint8_t> encode_view_checkpoint(const ViewCheckpoint& c) {
   std::vector<uint8_t> out;
@@ -107,13 +167,11 @@ std::vector<uint8_t> encode_view_checkpoint(const ViewCheckpoint& c) {
   }
   w.u8(c.closed_us ? 1 : 0);
   w.varint(c.closed_us.value_or(0));
+  w.u8(c.rows_file_bytes ? 1 : 0);
+  w.uvarint(c.rows_file_bytes.value_or(0));
   w.uvarint(c.state_types.size());
   for (const auto& t : c.state_types) put_type(w, t);
-  w.uvarint(c.state.size());
-  for (const auto& b : c.state) {
-    w.uvarint(b->rows);
-    for (size_t col = 0; col < c.state_types.size(); ++col) put_column(w, b->columns[col], b->rows);
-  }
+  put_batches(w, c.state_types, c.state);
   uint32_t crc = crc32c(out.data() + kHeaderBytes, out.size() - kHeaderBytes);
   w.patch_i32(8, static_cast<int32_t>(crc));
   return out;
@@ -124,7 +182,9 @@ Result<ViewCheckpoint> decode_view_checkpoint(std::span<const uint8_t> bytes) {
   if (bytes.size() < kHeaderBytes) return corrupt(fmt::format("truncated header ({} bytes)", bytes.size()));
   if (r.u32() != kMagic) return corrupt("bad magic");
   uint32_t version = r.u32();
-  if (version != 1 && version != kViewCheckpointFormatVersion) return corrupt(fmt::format("unknown format version {}", version));
+  if (version < 1 || version > kViewCheckpointFormatVersion) {
+    return corrupt(fmt::format("unknown format version {}", version));
+  }
   uint32_t crc = r.u32();
   if (crc32c(bytes.data() + kHeaderBytes, bytes.size() - kHeaderBytes) != crc) return corrupt("checksum mismatch");
   ViewCheckpoint c;
@@ -153,26 +213,20 @@ Result<ViewCheckpoint> decode_view_checkpoint(std::span<const uint8_t> bytes) {
     if (!r.ok() || has_closed > 1) return corrupt("bad closed watermark");
     if (has_closed) c.closed_us = closed;
   }
+  if (version >= 3) {
+    uint8_t has_rows_file = r.u8();
+    uint64_t rows_bytes = r.uvarint64();
+    if (!r.ok() || has_rows_file > 1) return corrupt("bad rows file length");
+    if (has_rows_file) c.rows_file_bytes = rows_bytes;
+  }
   if (!get_count(r, &n)) return corrupt("bad column count");
   for (; n > 0; --n) {
     types::Type t;
     if (!get_type(r, &t)) return corrupt("bad column type");
     c.state_types.push_back(t);
   }
-  if (!get_count(r, &n)) return corrupt("bad batch count");
-  for (; n > 0; --n) {
-    uint64_t rows = r.uvarint64();
-    // Every row takes at least one null-flag byte per column.
-    if (!r.ok() || (!c.state_types.empty() && rows > r.remaining()) || rows > types::kBatchRowsMax) {
-      return corrupt("bad row count");
-    }
-    types::Batch b(c.state_types);
-    for (size_t col = 0; col < c.state_types.size(); ++col) {
-      if (!get_column(r, b.columns[col], rows)) return corrupt("truncated column data");
-    }
-    b.rows = rows;
-    c.state.push_back(std::make_shared<const types::Batch>(std::move(b)));
-  }
+  STRATA_RETURN_IF_ERROR(get_batches(r, c.state_types, &c.state));
+  if (c.rows_file_bytes && !c.state.empty()) return corrupt("state both inline and in the rows file");
   if (!r.ok() || !r.at_end()) return corrupt("truncated or trailing bytes");
   return c;
 }

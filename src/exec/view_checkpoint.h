@@ -27,9 +27,10 @@
 
 namespace strata::exec {
 
-// Version 2 added the event-time progress (max_event_us, closed_us); version 1 is
-// still read (as no event time seen yet).
-inline constexpr uint32_t kViewCheckpointFormatVersion = 2;
+// Version 2 added the event-time progress (max_event_us, closed_us); version 3 the
+// rows file of append-only views (rows_file_bytes). Versions 1 and 2 are still
+// read (as no event time seen yet, and the state inline).
+inline constexpr uint32_t kViewCheckpointFormatVersion = 3;
 // Largest checkpoint file read back (a bound on a corrupt length, not a design size).
 inline constexpr uint64_t kViewCheckpointBytesMax = 1ull << 32;
 
@@ -49,9 +50,22 @@ struct ViewCheckpoint {
   // partial aggregates per group, or the view's rows for a view without GROUP BY).
   std::vector<types::Type> state_types;
   std::vector<std::shared_ptr<const types::Batch>> state;
+  // Set (v3): the state is not here but the first `rows_file_bytes` bytes of the
+  // view's rows file (<oid>.rows: chunks appended by encode_rows_chunk); `state`
+  // is then empty. Append-only views use it so a checkpoint writes only new rows.
+  std::optional<uint64_t> rows_file_bytes;
 };
 
 std::vector<uint8_t> encode_view_checkpoint(const ViewCheckpoint& c);
 Result<ViewCheckpoint> decode_view_checkpoint(std::span<const uint8_t> bytes);
+
+// One chunk of a rows file: `batches` (of `types`) framed with their length and
+// CRC-32C (docs/formats/view-checkpoint.md).
+std::vector<uint8_t> encode_rows_chunk(const std::vector<types::Type>& types,
+                                       std::span<const std::shared_ptr<const types::Batch>> batches);
+// Every chunk of `bytes` (a rows file's named prefix), appended to `out`; any
+// damage, including a partial chunk, is kCorruption.
+Status decode_rows_chunks(std::span<const uint8_t> bytes, const std::vector<types::Type>& types,
+                          std::vector<std::shared_ptr<const types::Batch>>* out);
 
 }  // namespace strata::exec

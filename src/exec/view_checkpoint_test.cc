@@ -89,35 +89,93 @@ TEST(ViewCheckpointTest, EmptyStateRoundTrips) {
   EXPECT_FALSE(back->closed_us.has_value());
 }
 
-// A version-1 file (written before event time was kept) still loads, as a view
-// that has seen no event time yet.
-TEST(ViewCheckpointTest, VersionOneIsStillRead) {
+// Version-1 and version-2 files (before event time, and before rows files) still
+// load: as a view that has seen no event time yet, with its state inline.
+TEST(ViewCheckpointTest, OlderVersionsAreStillRead) {
   ViewCheckpoint c;
   c.view_oid = 9;
   c.sequence = 2;
   c.next_offsets = {{0, 5}};
-  std::vector<uint8_t> v2 = encode_view_checkpoint(c);
+  std::vector<uint8_t> v3 = encode_view_checkpoint(c);
   // Header 12, oid 4, three u64 24, then the offsets: uvarint 1, varint 0, varint 5
   // (zigzag 10) end at byte 43; v2's three event-time bytes (0 entries, no close,
-  // 0) follow.
-  ASSERT_EQ(v2[43], 0);
-  ASSERT_EQ(v2[44], 0);
-  std::vector<uint8_t> v1(v2.begin(), v2.begin() + 43);
-  v1.insert(v1.end(), v2.begin() + 46, v2.end());
-  v1[7] = 1;  // format_version, big-endian u32 at byte 4
-  uint32_t crc = crc32c(v1.data() + 12, v1.size() - 12);
-  v1[8] = static_cast<uint8_t>(crc >> 24);
-  v1[9] = static_cast<uint8_t>(crc >> 16);
-  v1[10] = static_cast<uint8_t>(crc >> 8);
-  v1[11] = static_cast<uint8_t>(crc);
-  Result<ViewCheckpoint> back = decode_view_checkpoint(v1);
-  ASSERT_TRUE(back.ok()) << back.status().to_string();
-  EXPECT_EQ(back->sequence, 2u);
-  EXPECT_EQ(back->next_offsets, c.next_offsets);
-  EXPECT_TRUE(back->max_event_us.empty());
-  EXPECT_FALSE(back->closed_us.has_value());
-  v1[7] = 3;  // an unknown version is refused
-  EXPECT_EQ(decode_view_checkpoint(v1).status().code(), StatusCode::kCorruption);
+  // 0) follow, then v3's two rows-file bytes (none, 0).
+  for (size_t k = 43; k < 48; ++k) ASSERT_EQ(v3[k], 0) << k;
+  auto older = [&](uint8_t version, size_t drop_from, size_t drop_to) {
+    std::vector<uint8_t> v(v3.begin(), v3.begin() + static_cast<ptrdiff_t>(drop_from));
+    v.insert(v.end(), v3.begin() + static_cast<ptrdiff_t>(drop_to), v3.end());
+    v[7] = version;  // format_version, big-endian u32 at byte 4
+    uint32_t crc = crc32c(v.data() + 12, v.size() - 12);
+    v[8] = static_cast<uint8_t>(crc >> 24);
+    v[9] = static_cast<uint8_t>(crc >> 16);
+    v[10] = static_cast<uint8_t>(crc >> 8);
+    v[11] = static_cast<uint8_t>(crc);
+    return v;
+  };
+  for (auto [version, from] : {std::pair<uint8_t, size_t>{1, 43}, {2, 46}}) {
+    std::vector<uint8_t> v = older(version, from, 48);
+    Result<ViewCheckpoint> back = decode_view_checkpoint(v);
+    ASSERT_TRUE(back.ok()) << back.status().to_string();
+    EXPECT_EQ(back->sequence, 2u);
+    EXPECT_EQ(back->next_offsets, c.next_offsets);
+    EXPECT_TRUE(back->max_event_us.empty());
+    EXPECT_FALSE(back->closed_us.has_value());
+    EXPECT_FALSE(back->rows_file_bytes.has_value());
+  }
+  std::vector<uint8_t> v4 = older(4, 48, 48);  // an unknown version is refused
+  EXPECT_EQ(decode_view_checkpoint(v4).status().code(), StatusCode::kCorruption);
+}
+
+// An append-only view's state lives in its rows file: chunks of batches, each
+// framed and checksummed; the checkpoint names the file's valid length.
+TEST(ViewCheckpointTest, RowsFileChunksRoundTripAndDamageIsCaught) {
+  std::vector<types::Type> types = {Type::bigint(), Type::text()};
+  auto batch = [&](int64_t first, size_t n) {
+    auto b = std::make_shared<types::Batch>(types);
+    for (size_t i = 0; i < n; ++i) {
+      b->append_row({Value::bigint(first + static_cast<int64_t>(i)),
+                     i % 3 == 0 ? Value::null(Type::text()) : Value::text("row " + std::to_string(i))});
+    }
+    return std::shared_ptr<const types::Batch>(b);
+  };
+  std::vector<std::shared_ptr<const types::Batch>> first = {batch(0, 5), batch(5, 2)}, second = {batch(7, 4)};
+  std::vector<uint8_t> file = encode_rows_chunk(types, first);
+  std::vector<uint8_t> more = encode_rows_chunk(types, second);
+  file.insert(file.end(), more.begin(), more.end());
+  std::vector<std::shared_ptr<const types::Batch>> back;
+  ASSERT_TRUE(decode_rows_chunks(file, types, &back).ok());
+  ASSERT_EQ(back.size(), 3u);
+  EXPECT_EQ(back[2]->rows, 4u);
+  EXPECT_EQ(back[2]->columns[0].data<int64_t>()[3], 10);
+  EXPECT_TRUE(back[0]->columns[1].is_null(0));
+  EXPECT_EQ(back[0]->columns[1].get_value(1).to_text(), "row 1");
+  // Every cut inside a chunk and every flipped byte is refused.
+  for (size_t cut = 1; cut < file.size(); ++cut) {
+    back.clear();
+    Status st = decode_rows_chunks(std::span(file).first(cut), types, &back);
+    if (cut == file.size() - more.size()) {
+      EXPECT_TRUE(st.ok()) << cut;  // exactly the first chunk
+    } else {
+      EXPECT_EQ(st.code(), StatusCode::kCorruption) << cut;
+    }
+  }
+  for (size_t k = 0; k < file.size(); ++k) {
+    std::vector<uint8_t> bad = file;
+    bad[k] ^= 0x40;
+    back.clear();
+    EXPECT_EQ(decode_rows_chunks(bad, types, &back).code(), StatusCode::kCorruption) << k;
+  }
+  // The checkpoint's rows-file length round-trips; a state both inline and in a
+  // rows file is refused.
+  ViewCheckpoint c;
+  c.view_oid = 3;
+  c.state_types = types;
+  c.rows_file_bytes = file.size();
+  Result<ViewCheckpoint> ck = decode_view_checkpoint(encode_view_checkpoint(c));
+  ASSERT_TRUE(ck.ok()) << ck.status().to_string();
+  EXPECT_EQ(ck->rows_file_bytes, std::optional<uint64_t>(file.size()));
+  c.state = first;
+  EXPECT_EQ(decode_view_checkpoint(encode_view_checkpoint(c)).status().code(), StatusCode::kCorruption);
 }
 
 }  // namespace

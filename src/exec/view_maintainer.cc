@@ -1280,7 +1280,28 @@ Status ViewMaintainer::load_checkpoint(io::FileSystem* fs, const std::string& pa
       bad = Status::corruption(fmt::format("view checkpoint: written for view oid {}, not {}", c->view_oid, def_->oid));
     } else if (c->state_types != state_types_) {
       bad = Status::corruption("view checkpoint: its state columns do not match the view's definition");
+    } else if (c->rows_file_bytes && aggregate_) {
+      bad = Status::corruption("view checkpoint: a rows file for an aggregate view");
     } else {
+      if (c->rows_file_bytes) {
+        // The state is the rows file's prefix the checkpoint names.
+        // Only the named prefix: bytes after it are from a write no checkpoint names.
+        Result<std::unique_ptr<io::RandomAccessFile>> f = fs->open_readable(rows_path_of(path));
+        if (!f.ok()) return fail_load(path, f.status());
+        std::vector<uint8_t> rows(*c->rows_file_bytes);
+        Result<size_t> n = (*f)->read(0, rows);
+        if (!n.ok()) return fail_load(path, n.status());
+        if (*n < rows.size()) {
+          return fail_load(path, Status::corruption(fmt::format("rows file: {} bytes, the checkpoint names {}", *n,
+                                                                rows.size())));
+        }
+        Status decoded = decode_rows_chunks(rows, state_types_, &c->state);
+        if (!decoded.ok()) return fail_load(path, decoded);
+        rows_file_bytes_ = *c->rows_file_bytes;
+      } else {
+        rows_file_bytes_ = 0;  // a v2 checkpoint: the next one writes the whole state to the rows file
+      }
+      rows_file_batches_ = c->rows_file_bytes ? c->state.size() : 0;
       next_offsets_ = std::move(c->next_offsets);
       max_event_us_ = std::move(c->max_event_us);
       closed_us_ = c->closed_us;
@@ -1292,9 +1313,21 @@ Status ViewMaintainer::load_checkpoint(io::FileSystem* fs, const std::string& pa
       return publish(result);
     }
   }
+  return fail_load(path, bad);
+}
+
+Status ViewMaintainer::fail_load(const std::string& path, const Status& bad) {
   Status s = Status(bad.code(), fmt::format("materialized view \"{}\": {}: {}", def_->name, path, bad.message()));
   fail(s);
   return s;
+}
+
+std::string ViewMaintainer::rows_path_of(const std::string& checkpoint_path) {
+  const std::string_view ext = ".ckpt";
+  if (checkpoint_path.size() > ext.size() && checkpoint_path.ends_with(ext)) {
+    return checkpoint_path.substr(0, checkpoint_path.size() - ext.size()) + ".rows";
+  }
+  return checkpoint_path + ".rows";
 }
 
 Status ViewMaintainer::write_checkpoint(io::FileSystem* fs, const std::string& path) {
@@ -1308,9 +1341,36 @@ Status ViewMaintainer::write_checkpoint(io::FileSystem* fs, const std::string& p
   c.max_event_us = max_event_us_;
   c.closed_us = closed_us_;
   c.state_types = state_types_;
-  c.state = state_;
+  uint64_t rows_bytes = rows_file_bytes_;
+  if (aggregate_) {
+    c.state = state_;
+  } else {
+    // Append-only: the batches since the last checkpoint go to the end of the
+    // rows file (first cut back to what the last checkpoint names: a crash or a
+    // failed write may have left a tail), durably, before the checkpoint that
+    // names the new length replaces the old one.
+    const std::string rows_path = rows_path_of(path);
+    const bool fresh = !fs->exists(rows_path);
+    STRATA_ASSIGN_OR_RETURN(std::unique_ptr<io::WritableFile> f, fs->open_writable(rows_path));
+    if (f->size_bytes() != rows_file_bytes_) STRATA_RETURN_IF_ERROR(f->truncate(rows_file_bytes_));
+    if (state_.size() > rows_file_batches_) {
+      std::vector<uint8_t> chunk =
+          encode_rows_chunk(state_types_, std::span(state_).subspan(rows_file_batches_));
+      STRATA_RETURN_IF_ERROR(f->append(chunk));
+      rows_bytes += chunk.size();
+    }
+    STRATA_RETURN_IF_ERROR(f->sync());
+    STRATA_RETURN_IF_ERROR(f->close());
+    if (fresh) {
+      const size_t slash = rows_path.rfind('/');
+      STRATA_RETURN_IF_ERROR(fs->sync_dir(slash == std::string::npos ? "." : rows_path.substr(0, slash)));
+    }
+    c.rows_file_bytes = rows_bytes;
+  }
   std::vector<uint8_t> bytes = encode_view_checkpoint(c);
   STRATA_RETURN_IF_ERROR(fs->write_file_atomic(path, bytes));
+  rows_file_bytes_ = rows_bytes;
+  rows_file_batches_ = state_.size();
   sequence_ = c.sequence;
   dirty_ = false;
   std::lock_guard<std::mutex> lock(mu_);

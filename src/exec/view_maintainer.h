@@ -136,7 +136,11 @@ class ViewMaintainer {
   Status load_checkpoint(io::FileSystem* fs, const std::string& path);
   // Writes offsets and state to `path` atomically (temp file, fdatasync, rename,
   // directory fsync). No-op when nothing changed since the last checkpoint.
+  // An append-only view (no aggregate) keeps its rows in `rows_path_of(path)`:
+  // each checkpoint appends only the rows since the previous one there, then
+  // names the file's valid length in `path` (docs/formats/view-checkpoint.md).
   Status write_checkpoint(io::FileSystem* fs, const std::string& path);
+  static std::string rows_path_of(const std::string& checkpoint_path);
   bool dirty() const { return dirty_; }
 
   // One bounded step of at most `max_bytes` of records (an aggregate: at least
@@ -185,6 +189,8 @@ class ViewMaintainer {
                                       const std::map<int32_t, int64_t>& max_event,
                                       std::optional<int64_t> floor) const;
   Status publish(const BatchList& result);
+  // Marks the view failed with `bad` about checkpoint `path`; returns it.
+  Status fail_load(const std::string& path, const Status& bad);
   // Adds the latencies of `fetched`'s records, published at `now_ms`, to the
   // freshness window and sets the freshness fields of stats_. REQUIRES: mu_ held.
   void note_freshness(const std::vector<std::pair<int32_t, std::vector<FetchedRecord>>>& fetched, int64_t now_ms);
@@ -222,6 +228,10 @@ class ViewMaintainer {
   std::map<int32_t, int64_t> next_offsets_;
   BatchList state_;
   std::map<int32_t, int64_t> max_event_us_;  // partition -> largest event time read
+  // Append-only views: the rows file's length the last checkpoint names, and how
+  // many leading batches of state_ it holds.
+  uint64_t rows_file_bytes_ = 0;
+  size_t rows_file_batches_ = 0;
   std::optional<int64_t> closed_us_;
   std::vector<int64_t> freshness_ms_;  // ring of the last kFreshnessWindow latencies
   size_t freshness_next_ = 0;

@@ -109,13 +109,17 @@ def test_view_equals_batch_updates_and_survives_restart(server):
                      "GROUP BY r.country ORDER BY 1") == \
         rows(cur, "SELECT country, count(*) FROM orders WHERE amount >= 50 AND country IS NOT NULL "
                   "GROUP BY country ORDER BY 1")
-    oids = [r[0] for r in rows(cur, "SELECT oid FROM pg_class WHERE relkind = 'm' ORDER BY oid")]
+    oids = dict(rows(cur, "SELECT relname, oid FROM pg_class WHERE relkind = 'm'"))
     conn.close()
 
     server.stop()
-    # The clean shutdown left one checkpoint per view.
-    for oid in oids:
-        assert (server.data_dir / "sql" / "views" / f"{oid}.ckpt").stat().st_size > 0
+    # The clean shutdown left one checkpoint per view; the append-only view's rows
+    # are in its rows file, the aggregate's state in its checkpoint.
+    views_dir = server.data_dir / "sql" / "views"
+    for oid in oids.values():
+        assert (views_dir / f"{oid}.ckpt").stat().st_size > 0
+    assert (views_dir / f"{oids['big']}.rows").stat().st_size > (views_dir / f"{oids['big']}.ckpt").stat().st_size
+    assert not (views_dir / f"{oids['revenue']}.rows").exists()
     server.start()
     conn = connect(server)
     cur = conn.cursor()
@@ -126,6 +130,7 @@ def test_view_equals_batch_updates_and_survives_restart(server):
     assert sum(r[1] for r in wait_equal(cur, AGG_VIEW, AGG_BATCH)) == 550
     cur.execute("DROP MATERIALIZED VIEW big")
     assert rows(cur, "SELECT count(*) FROM pg_class WHERE relname = 'big'") == [(0,)]
+    assert not (views_dir / f"{oids['big']}.rows").exists() and not (views_dir / f"{oids['big']}.ckpt").exists()
     conn.close()
 
 
