@@ -131,6 +131,23 @@ TEST(RecordDecoderTest, TimestampFastPathAgreesWithTheParser) {
   }
 }
 
+TEST(RecordFormatTest, Utf8CheckAtEveryPosition) {
+  const std::string ascii = "0123456789abcdefghij";  // 20 bytes: the 8-byte steps and the tail
+  for (size_t at = 0; at <= ascii.size(); ++at) {
+    std::string s = ascii;
+    EXPECT_TRUE(is_valid_utf8(s.insert(at, "\xc3\xa9"))) << at;            // é
+    s = ascii;
+    EXPECT_TRUE(is_valid_utf8(s.insert(at, "\xf0\x9f\x98\x80"))) << at;   // U+1F600
+    s = ascii;
+    EXPECT_FALSE(is_valid_utf8(s.insert(at, "\xff"))) << at;
+    s = ascii;
+    EXPECT_FALSE(is_valid_utf8(s.insert(at, "\xc3"))) << at;                 // a lead byte alone
+    s = ascii;
+    EXPECT_FALSE(is_valid_utf8(s.insert(at, "\xed\xa0\x80"))) << at;       // a surrogate
+  }
+  EXPECT_TRUE(is_valid_utf8(""));
+}
+
 TEST(RecordDecoderTest, JsonByName) {
   auto dec = RecordDecoder::make(RecordFormat::kJson, order_fields());
   ASSERT_TRUE(dec.ok());
