@@ -270,10 +270,11 @@ Result<StatementResult> Session::run_show_materialized_views() {
   r.returns_rows = true;
   r.command_tag = "SHOW";
   r.column_names = {"schema", "name", "stream", "rows", "input_records", "dead_letters", "checkpoints", "status",
-                    "definition", "late_before", "freshness_ms", "freshness_p50_ms", "freshness_p99_ms"};
+                    "definition", "late_before", "freshness_ms", "freshness_p50_ms", "freshness_p99_ms",
+                    "state_bytes"};
   r.column_types = {Type::text(),   Type::text(),   Type::text(),      Type::bigint(), Type::bigint(),
                     Type::bigint(), Type::bigint(), Type::text(),      Type::text(),   Type::timestamp(),
-                    Type::bigint(), Type::bigint(), Type::bigint()};
+                    Type::bigint(), Type::bigint(), Type::bigint(),    Type::bigint()};
   auto ms = [](const std::optional<int64_t>& v) { return v ? Value::bigint(*v) : Value::null(Type::bigint()); };
   Batch b(r.column_types);
   auto snap = engine_->catalog().snapshot();
@@ -286,7 +287,8 @@ Result<StatementResult> Session::run_show_materialized_views() {
       b.append_row({Value::text(v->schema), Value::text(v->name), stream, Value::null(Type::bigint()),
                     Value::null(Type::bigint()), Value::null(Type::bigint()), Value::null(Type::bigint()),
                     Value::text("not maintained"), Value::text(v->query_sql), Value::null(Type::timestamp()),
-                    Value::null(Type::bigint()), Value::null(Type::bigint()), Value::null(Type::bigint())});
+                    Value::null(Type::bigint()), Value::null(Type::bigint()), Value::null(Type::bigint()),
+                    Value::null(Type::bigint())});
       continue;
     }
     ViewStats st = m->stats();
@@ -296,7 +298,8 @@ Result<StatementResult> Session::run_show_materialized_views() {
                   Value::bigint(static_cast<int64_t>(st.checkpoints)), Value::text(st.status),
                   Value::text(v->query_sql),
                   st.closed_us ? Value::timestamp(*st.closed_us) : Value::null(Type::timestamp()),
-                  ms(st.freshness_last_ms), ms(st.freshness_p50_ms), ms(st.freshness_p99_ms)});
+                  ms(st.freshness_last_ms), ms(st.freshness_p50_ms), ms(st.freshness_p99_ms),
+                  Value::bigint(static_cast<int64_t>(st.state_bytes))});
   }
   r.batches.push_back(std::move(b));
   return r;

@@ -990,6 +990,8 @@ Status ViewMaintainer::publish(const BatchList& result) {
   stats_.rows = result_->rows;
   stats_.checkpoints = sequence_;
   stats_.closed_us = closed_us_;
+  stats_.state_bytes = 0;
+  for (const auto& b : state_) stats_.state_bytes += b->size_bytes();
   return Status::ok_status();
 }
 

@@ -98,6 +98,7 @@ struct ViewStats {
   std::optional<int64_t> freshness_last_ms;
   std::optional<int64_t> freshness_p50_ms;
   std::optional<int64_t> freshness_p99_ms;
+  uint64_t state_bytes = 0;    // memory of the state (streams.view_state_bytes_max bounds it)
   std::string status = "running";  // or the error that stops the view
 };
 
