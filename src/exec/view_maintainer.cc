@@ -84,6 +84,23 @@ sql::BoundAggregate clone_aggregate(const sql::BoundAggregate& a) {
   return c;
 }
 
+// `top` under copies of the post nodes (the Projects and Filters above the
+// aggregate, innermost last in `post`).
+LogicalPlanPtr with_post(LogicalPlanPtr top, const std::vector<LogicalPlan*>& post) {
+  for (auto it = post.rbegin(); it != post.rend(); ++it) {
+    const LogicalPlan& p = **it;
+    auto copy = std::make_shared<LogicalPlan>();
+    copy->kind = p.kind;
+    copy->types = p.types;
+    copy->names = p.names;
+    if (p.predicate) copy->predicate = p.predicate->clone();
+    for (const auto& e : p.exprs) copy->exprs.push_back(e->clone());
+    copy->children.push_back(std::move(top));
+    top = copy;
+  }
+  return top;
+}
+
 // The kGet that reads the view's state: a relation with oid 0 (no catalog object).
 LogicalPlanPtr state_get(const std::vector<types::Type>& types) {
   auto table = std::make_shared<catalog::TableDef>();
@@ -577,19 +594,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     }
     from_state->types = agg->types;
     from_state->names = agg->names;
-    LogicalPlanPtr top = from_state;
-    for (auto it = post.rbegin(); it != post.rend(); ++it) {
-      const LogicalPlan& p = **it;
-      auto copy = std::make_shared<LogicalPlan>();
-      copy->kind = p.kind;
-      copy->types = p.types;
-      copy->names = p.names;
-      if (p.predicate) copy->predicate = p.predicate->clone();
-      for (const auto& e : p.exprs) copy->exprs.push_back(e->clone());
-      copy->children.push_back(top);
-      top = copy;
-    }
-    m->final_plan_ = top;
+    m->final_plan_ = with_post(from_state, post);
   }
 
   // A view without groups has one row even before any input (count 0, sum NULL).
@@ -771,19 +776,7 @@ Status ViewMaintainer::split_distinct_aggregate(const LogicalPlan& agg, const st
   }
   out->types = agg.types;
   out->names = agg.names;
-  LogicalPlanPtr top = out;
-  for (auto it = post.rbegin(); it != post.rend(); ++it) {
-    const LogicalPlan& p = **it;
-    auto copy = std::make_shared<LogicalPlan>();
-    copy->kind = p.kind;
-    copy->types = p.types;
-    copy->names = p.names;
-    if (p.predicate) copy->predicate = p.predicate->clone();
-    for (const auto& e : p.exprs) copy->exprs.push_back(e->clone());
-    copy->children.push_back(top);
-    top = copy;
-  }
-  final_plan_ = top;
+  final_plan_ = with_post(out, post);
   return Status::ok_status();
 }
 

@@ -1458,24 +1458,73 @@ struct Binder::Impl {
   // (date_bin(size, time, epoch): windows aligned to 1970-01-01 00:00:00) and
   // window_end (window_start + size) appended. Expressions only, so a batch
   // SELECT and a materialized view over it compute the same windows.
-  Result<FromResult> bind_tumble(const FunctionRef& f, const Scope* outer) {
+  // The relation and time column of a window table function `name` taking
+  // `args` arguments (relation, time column, then constants): bound, checked.
+  struct WindowInput {
+    FromResult in;
+    BoundExprPtr ts;
+    std::string range;  // the relation's name: the range of its columns
+  };
+  Result<WindowInput> bind_window_input(const FunctionRef& f, const Scope* outer, const char* name, size_t args,
+                                        const char* usage) {
     const FuncCall& fc = *f.call;
-    const auto* rel = fc.args.size() == 3 ? fc.args[0]->as_if<ColumnRef>() : nullptr;
+    const auto* rel = fc.args.size() == args ? fc.args[0]->as_if<ColumnRef>() : nullptr;
     if (rel == nullptr || rel->names.empty() || rel->names.size() > 2 || f.with_ordinality) {
-      return error_at("42883", "TUMBLE takes (relation, time column, INTERVAL size)", f.location);
+      return error_at("42883", fmt::format("{} takes {}", name, usage), f.location);
     }
     TableName tn(fc.args[0]->location);
     tn.name.parts = rel->names;
     tn.name.location = fc.args[0]->location;
-    STRATA_ASSIGN_OR_RETURN(FromResult in, bind_table_ref(tn, outer));
+    WindowInput w;
+    STRATA_ASSIGN_OR_RETURN(w.in, bind_table_ref(tn, outer));
     ExprMode mode;
-    mode.scope = &in.scope;
-    mode.clause = "TUMBLE";
-    STRATA_ASSIGN_OR_RETURN(BoundExprPtr ts, bind_expr(*fc.args[1], mode));
-    if (ts->type.id() != TypeId::kTimestamp) {
-      return error_at("42804", fmt::format("TUMBLE needs a timestamp column, not {}", ts->type.name()),
+    mode.scope = &w.in.scope;
+    mode.clause = name;
+    STRATA_ASSIGN_OR_RETURN(w.ts, bind_expr(*fc.args[1], mode));
+    if (w.ts->type.id() != TypeId::kTimestamp) {
+      return error_at("42804", fmt::format("{} needs a timestamp column, not {}", name, w.ts->type.name()),
                       fc.args[1]->location);
     }
+    w.range = rel->names.back();
+    return w;
+  }
+
+  // The window table function's result: `below`'s columns of the relation, then
+  // window_start and window_end.
+  Result<FromResult> window_columns(const FunctionRef& f, const WindowInput& w, LogicalPlanPtr below,
+                                    BoundExprPtr start, BoundExprPtr end) {
+    auto plan = std::make_shared<LogicalPlan>();
+    plan->kind = LogicalKind::kProject;
+    FromResult r;
+    for (size_t i = 0; i < w.in.scope.columns.size(); ++i) {
+      const ScopeColumn& c = w.in.scope.columns[i];
+      plan->exprs.push_back(make_column_ref(static_cast<int32_t>(i), c.type, c.name));
+      plan->types.push_back(c.type);
+      plan->names.push_back(c.name);
+      r.scope.columns.push_back({w.range, c.name, c.type, c.hidden});
+    }
+    for (auto* e : {&start, &end}) {
+      std::string col = e == &start ? "window_start" : "window_end";
+      (*e)->name = col;
+      plan->types.push_back((*e)->type);
+      plan->names.push_back(col);
+      r.scope.columns.push_back({w.range, col, (*e)->type});
+      plan->exprs.push_back(std::move(*e));
+    }
+    plan->children.push_back(std::move(below));
+    r.plan = plan;
+    Status err;
+    rename_scope(r.scope, f.alias, nullptr, f.location, &err);
+    STRATA_RETURN_IF_ERROR(err);
+    return r;
+  }
+
+  Result<FromResult> bind_tumble(const FunctionRef& f, const Scope* outer) {
+    const FuncCall& fc = *f.call;
+    STRATA_ASSIGN_OR_RETURN(WindowInput w,
+                            bind_window_input(f, outer, "TUMBLE", 3, "(relation, time column, INTERVAL size)"));
+    FromResult& in = w.in;
+    BoundExprPtr ts = std::move(w.ts);
     Scope empty;
     empty.outer = outer;
     ExprMode constant_mode;
@@ -1492,31 +1541,7 @@ struct Binder::Impl {
     end_args.push_back(start->clone());
     end_args.push_back(std::move(size));
     STRATA_ASSIGN_OR_RETURN(BoundExprPtr end, call("+", std::move(end_args), f.location));
-    auto plan = std::make_shared<LogicalPlan>();
-    plan->kind = LogicalKind::kProject;
-    FromResult r;
-    std::string range = rel->names.back();
-    for (size_t i = 0; i < in.scope.columns.size(); ++i) {
-      const ScopeColumn& c = in.scope.columns[i];
-      plan->exprs.push_back(make_column_ref(static_cast<int32_t>(i), c.type, c.name));
-      plan->types.push_back(c.type);
-      plan->names.push_back(c.name);
-      r.scope.columns.push_back({range, c.name, c.type, c.hidden});
-    }
-    for (auto* e : {&start, &end}) {
-      std::string col = e == &start ? "window_start" : "window_end";
-      (*e)->name = col;
-      plan->types.push_back((*e)->type);
-      plan->names.push_back(col);
-      r.scope.columns.push_back({range, col, (*e)->type});
-      plan->exprs.push_back(std::move(*e));
-    }
-    plan->children.push_back(in.plan);
-    r.plan = plan;
-    Status err;
-    rename_scope(r.scope, f.alias, nullptr, f.location, &err);
-    STRATA_RETURN_IF_ERROR(err);
-    return r;
+    return window_columns(f, w, in.plan, std::move(start), std::move(end));
   }
 
   // HOP(relation, time_column, slide, size): each row once per window
@@ -1529,22 +1554,11 @@ struct Binder::Impl {
   // and expressions only, so a batch SELECT and a materialized view agree.
   Result<FromResult> bind_hop(const FunctionRef& f, const Scope* outer) {
     const FuncCall& fc = *f.call;
-    const auto* rel = fc.args.size() == 4 ? fc.args[0]->as_if<ColumnRef>() : nullptr;
-    if (rel == nullptr || rel->names.empty() || rel->names.size() > 2 || f.with_ordinality) {
-      return error_at("42883", "HOP takes (relation, time column, INTERVAL slide, INTERVAL size)", f.location);
-    }
-    TableName tn(fc.args[0]->location);
-    tn.name.parts = rel->names;
-    tn.name.location = fc.args[0]->location;
-    STRATA_ASSIGN_OR_RETURN(FromResult in, bind_table_ref(tn, outer));
-    ExprMode mode;
-    mode.scope = &in.scope;
-    mode.clause = "HOP";
-    STRATA_ASSIGN_OR_RETURN(BoundExprPtr ts, bind_expr(*fc.args[1], mode));
-    if (ts->type.id() != TypeId::kTimestamp) {
-      return error_at("42804", fmt::format("HOP needs a timestamp column, not {}", ts->type.name()),
-                      fc.args[1]->location);
-    }
+    STRATA_ASSIGN_OR_RETURN(
+        WindowInput w,
+        bind_window_input(f, outer, "HOP", 4, "(relation, time column, INTERVAL slide, INTERVAL size)"));
+    FromResult& in = w.in;
+    BoundExprPtr ts = std::move(w.ts);
     Scope empty;
     empty.outer = outer;
     ExprMode constant_mode;
@@ -1622,31 +1636,7 @@ struct Binder::Impl {
       filter->children.push_back(join);
       below = filter;
     }
-    auto plan = std::make_shared<LogicalPlan>();
-    plan->kind = LogicalKind::kProject;
-    FromResult r;
-    std::string range = rel->names.back();
-    for (size_t i = 0; i < in.scope.columns.size(); ++i) {
-      const ScopeColumn& c = in.scope.columns[i];
-      plan->exprs.push_back(make_column_ref(static_cast<int32_t>(i), c.type, c.name));
-      plan->types.push_back(c.type);
-      plan->names.push_back(c.name);
-      r.scope.columns.push_back({range, c.name, c.type, c.hidden});
-    }
-    for (auto* e : {&start, &end}) {
-      std::string col = e == &start ? "window_start" : "window_end";
-      (*e)->name = col;
-      plan->types.push_back((*e)->type);
-      plan->names.push_back(col);
-      r.scope.columns.push_back({range, col, (*e)->type});
-      plan->exprs.push_back(std::move(*e));
-    }
-    plan->children.push_back(below);
-    r.plan = plan;
-    Status err;
-    rename_scope(r.scope, f.alias, nullptr, f.location, &err);
-    STRATA_RETURN_IF_ERROR(err);
-    return r;
+    return window_columns(f, w, below, std::move(start), std::move(end));
   }
 
   Result<FromResult> bind_function_ref(const FunctionRef& f, const Scope* outer) {
