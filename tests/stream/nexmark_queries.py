@@ -23,6 +23,15 @@ TABLES = {
                    "INSERT INTO side_input SELECT i, CAST(i AS text) FROM generate_series(0, 9999) AS g(i)"),
 }
 
+# q15's and q16's counts: bids, then distinct bidders and auctions, each in all
+# and per price rank.
+_RANKS = ["price < 10000", "price >= 10000 AND price < 1000000", "price >= 1000000"]
+_RANK_COUNTS = ", ".join(
+    ["count(*) AS total_bids"] + [f"count(*) FILTER (WHERE {r}) AS rank{i + 1}_bids" for i, r in enumerate(_RANKS)] +
+    [c for what in ("bidder", "auction") for c in
+     [f"count(DISTINCT {what}) AS total_{what}s"] +
+     [f"count(DISTINCT {what}) FILTER (WHERE {r}) AS rank{i + 1}_{what}s" for i, r in enumerate(_RANKS)]])
+
 # The Nexmark queries (RisingWave's SQL of the Flink suite) in Strata's dialect.
 # q13's processing-time lookup join (FOR SYSTEM_TIME AS OF) is a view's join with
 # a table: it reads the table as it is when each bid arrives.
@@ -40,33 +49,10 @@ QUERIES = {
            "ELSE 'otherTime' END AS bid_time_type, date_time, extra, "
            "length(extra) - length(replace(extra, 'c', '')) AS c_counts "
            "FROM bid WHERE 0.908 * price > 1000000 AND 0.908 * price < 50000000",
-    "q15": "SELECT to_char(date_time, 'YYYY-MM-DD') AS day, count(*) AS total_bids, "
-           "count(*) FILTER (WHERE price < 10000) AS rank1_bids, "
-           "count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids, "
-           "count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, "
-           "count(DISTINCT bidder) AS total_bidders, "
-           "count(DISTINCT bidder) FILTER (WHERE price < 10000) AS rank1_bidders, "
-           "count(DISTINCT bidder) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bidders, "
-           "count(DISTINCT bidder) FILTER (WHERE price >= 1000000) AS rank3_bidders, "
-           "count(DISTINCT auction) AS total_auctions, "
-           "count(DISTINCT auction) FILTER (WHERE price < 10000) AS rank1_auctions, "
-           "count(DISTINCT auction) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_auctions, "
-           "count(DISTINCT auction) FILTER (WHERE price >= 1000000) AS rank3_auctions "
-           "FROM bid GROUP BY to_char(date_time, 'YYYY-MM-DD')",
-    "q16": "SELECT channel, to_char(date_time, 'YYYY-MM-DD') AS day, max(to_char(date_time, 'HH24:MI')) AS minute, "
-           "count(*) AS total_bids, "
-           "count(*) FILTER (WHERE price < 10000) AS rank1_bids, "
-           "count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids, "
-           "count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, "
-           "count(DISTINCT bidder) AS total_bidders, "
-           "count(DISTINCT bidder) FILTER (WHERE price < 10000) AS rank1_bidders, "
-           "count(DISTINCT bidder) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bidders, "
-           "count(DISTINCT bidder) FILTER (WHERE price >= 1000000) AS rank3_bidders, "
-           "count(DISTINCT auction) AS total_auctions, "
-           "count(DISTINCT auction) FILTER (WHERE price < 10000) AS rank1_auctions, "
-           "count(DISTINCT auction) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_auctions, "
-           "count(DISTINCT auction) FILTER (WHERE price >= 1000000) AS rank3_auctions "
-           "FROM bid GROUP BY channel, to_char(date_time, 'YYYY-MM-DD')",
+    "q15": "SELECT to_char(date_time, 'YYYY-MM-DD') AS day, " + _RANK_COUNTS +
+           " FROM bid GROUP BY to_char(date_time, 'YYYY-MM-DD')",
+    "q16": "SELECT channel, to_char(date_time, 'YYYY-MM-DD') AS day, max(to_char(date_time, 'HH24:MI')) AS minute, " +
+           _RANK_COUNTS + " FROM bid GROUP BY channel, to_char(date_time, 'YYYY-MM-DD')",
     "q17": "SELECT auction, to_char(date_time, 'YYYY-MM-DD') AS day, count(*) AS total_bids, "
            "count(*) FILTER (WHERE price < 10000) AS rank1_bids, "
            "count(*) FILTER (WHERE price >= 10000 AND price < 1000000) AS rank2_bids, "
