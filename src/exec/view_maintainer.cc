@@ -919,8 +919,11 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
     lines.push_back("  State: the view's rows, appended to (append-only)");
     STRATA_RETURN_IF_ERROR(tree("Step, new records -> new rows:", *delta_plan_));
   }
-  lines.push_back("  Checkpoint: next offsets, event times and state in one file, every "
-                  "streams.checkpoint_interval_ms (docs/formats/view-checkpoint.md)");
+  lines.push_back(aggregate_ ? "  Checkpoint: next offsets, event times and the whole state in one file, every "
+                               "streams.checkpoint_interval_ms (docs/formats/view-checkpoint.md)"
+                             : "  Checkpoint: next offsets and event times in one file, the new rows appended to "
+                               "the view's rows file, every streams.checkpoint_interval_ms "
+                               "(docs/formats/view-checkpoint.md)");
   return lines;
 }
 

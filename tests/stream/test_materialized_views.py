@@ -283,6 +283,7 @@ def test_explain_shows_the_dataflow_and_creates_nothing(server):
     assert any("Scan (view state)" in l for l in plan[steps[1] + 1:steps[2]]), plan
     append = [r[0] for r in rows(cur, "EXPLAIN CREATE MATERIALIZED VIEW big AS " + BIG)]
     assert "  State: the view's rows, appended to (append-only)" in append
+    assert any("rows file" in l for l in append) and not any("rows file" in l for l in plan), (plan, append)
     assert rows(cur, "SELECT count(*) FROM pg_class WHERE relname IN ('revenue', 'big')") == [(0,)]
     with pytest.raises(psycopg2.Error) as e:
         cur.execute("EXPLAIN CREATE MATERIALIZED VIEW d AS SELECT * FROM orders LIMIT 3")
