@@ -126,6 +126,52 @@ sql::BoundExprPtr cast_if_needed(sql::BoundExprPtr e, const types::Type& to) {
   return sql::make_cast(std::move(e), to);
 }
 
+// Aggregate `fn`'s partials in state column `col` merged: count partials add up,
+// sum, min, max and bool_or merge as themselves.
+Result<sql::BoundAggregate> merge_partial(const sql::FunctionRegistry* functions, const std::string& fn,
+                                          const std::vector<types::Type>& state_types, size_t col) {
+  const std::string merged = fn == "count" ? "sum" : fn;
+  const types::Type& t = state_types[col];
+  STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch match, functions->resolve_aggregate(merged, {t}));
+  sql::BoundAggregate c;
+  c.function = match.function;
+  c.args.push_back(cast_if_needed(sql::make_column_ref(static_cast<int32_t>(col), t), match.arg_types[0]));
+  c.type = match.return_type;
+  c.name = merged;
+  return c;
+}
+
+// The combine plan: state rows (the state ++ a step's partial rows, grouped by
+// their first `keys` columns) merged into one row per group, in the state's types.
+Result<LogicalPlanPtr> combine_plan(const sql::FunctionRegistry* functions, const LogicalPlan& partial, size_t keys,
+                                    const std::vector<types::Type>& state_types) {
+  auto combine = std::make_shared<LogicalPlan>();
+  combine->kind = LogicalKind::kAggregate;
+  combine->children.push_back(state_get(state_types));
+  for (size_t i = 0; i < keys; ++i) {
+    combine->groups.push_back(sql::make_column_ref(static_cast<int32_t>(i), state_types[i]));
+    combine->types.push_back(state_types[i]);
+    combine->names.push_back(partial.names[i]);
+  }
+  for (size_t j = 0; j < partial.aggregates.size(); ++j) {
+    STRATA_ASSIGN_OR_RETURN(sql::BoundAggregate c,
+                            merge_partial(functions, partial.aggregates[j].function->name, state_types, keys + j));
+    combine->types.push_back(c.type);
+    combine->names.push_back(c.name);
+    combine->aggregates.push_back(std::move(c));
+  }
+  auto cast_back = std::make_shared<LogicalPlan>();
+  cast_back->kind = LogicalKind::kProject;
+  cast_back->children.push_back(combine);
+  for (size_t i = 0; i < state_types.size(); ++i) {
+    cast_back->exprs.push_back(
+        cast_if_needed(sql::make_column_ref(static_cast<int32_t>(i), combine->types[i]), state_types[i]));
+  }
+  cast_back->types = state_types;
+  cast_back->names = combine->names;
+  return LogicalPlanPtr(cast_back);
+}
+
 // Per-row reasons in a dead-letter record are JSON strings.
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
@@ -531,38 +577,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     m->delta_plan_ = partial;
 
     // Combine: state rows and partial rows of the same group into one row.
-    auto combine = std::make_shared<LogicalPlan>();
-    combine->kind = LogicalKind::kAggregate;
-    combine->children.push_back(state_get(m->state_types_));
-    for (size_t i = 0; i < g; ++i) {
-      combine->groups.push_back(sql::make_column_ref(static_cast<int32_t>(i), m->state_types_[i]));
-      combine->types.push_back(m->state_types_[i]);
-      combine->names.push_back(partial->names[i]);
-    }
-    for (size_t j = 0; j < partial->aggregates.size(); ++j) {
-      const sql::BoundAggregate& p = partial->aggregates[j];
-      std::string fn = p.function->name == "count" ? "sum" : p.function->name;
-      const types::Type& t = m->state_types_[g + j];
-      STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch match, functions->resolve_aggregate(fn, {t}));
-      sql::BoundAggregate c;
-      c.function = match.function;
-      c.args.push_back(cast_if_needed(sql::make_column_ref(static_cast<int32_t>(g + j), t), match.arg_types[0]));
-      c.type = match.return_type;
-      c.name = fn;
-      combine->types.push_back(c.type);
-      combine->names.push_back(fn);
-      combine->aggregates.push_back(std::move(c));
-    }
-    auto cast_back = std::make_shared<LogicalPlan>();
-    cast_back->kind = LogicalKind::kProject;
-    cast_back->children.push_back(combine);
-    for (size_t i = 0; i < m->state_types_.size(); ++i) {
-      cast_back->exprs.push_back(cast_if_needed(sql::make_column_ref(static_cast<int32_t>(i), combine->types[i]),
-                                                m->state_types_[i]));
-    }
-    cast_back->types = m->state_types_;
-    cast_back->names = combine->names;
-    m->combine_plan_ = cast_back;
+    STRATA_ASSIGN_OR_RETURN(m->combine_plan_, combine_plan(functions, *partial, g, m->state_types_));
 
     // Final: the aggregate's output computed from the state, then the post nodes.
     auto from_state = std::make_shared<LogicalPlan>();
@@ -684,42 +699,7 @@ Status ViewMaintainer::split_distinct_aggregate(const LogicalPlan& agg, const st
   sql::prune_columns(*partial);
   delta_plan_ = partial;
 
-  // Merges aggregate `fn` over state column `col` (count partials add up).
-  auto merge = [&](const std::string& fn, size_t col) -> Result<sql::BoundAggregate> {
-    const std::string merged = fn == "count" ? "sum" : fn;
-    const types::Type& t = state_types_[col];
-    STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch match, functions_->resolve_aggregate(merged, {t}));
-    sql::BoundAggregate c;
-    c.function = match.function;
-    c.args.push_back(cast_if_needed(sql::make_column_ref(static_cast<int32_t>(col), t), match.arg_types[0]));
-    c.type = match.return_type;
-    c.name = merged;
-    return c;
-  };
-  auto combine = std::make_shared<LogicalPlan>();
-  combine->kind = LogicalKind::kAggregate;
-  combine->children.push_back(state_get(state_types_));
-  for (size_t i = 0; i < keys; ++i) {
-    combine->groups.push_back(sql::make_column_ref(static_cast<int32_t>(i), state_types_[i]));
-    combine->types.push_back(state_types_[i]);
-    combine->names.push_back(partial->names[i]);
-  }
-  for (size_t j = 0; j < partial->aggregates.size(); ++j) {
-    STRATA_ASSIGN_OR_RETURN(sql::BoundAggregate c, merge(partial->aggregates[j].function->name, keys + j));
-    combine->types.push_back(c.type);
-    combine->names.push_back(c.name);
-    combine->aggregates.push_back(std::move(c));
-  }
-  auto cast_back = std::make_shared<LogicalPlan>();
-  cast_back->kind = LogicalKind::kProject;
-  cast_back->children.push_back(combine);
-  for (size_t i = 0; i < state_types_.size(); ++i) {
-    cast_back->exprs.push_back(
-        cast_if_needed(sql::make_column_ref(static_cast<int32_t>(i), combine->types[i]), state_types_[i]));
-  }
-  cast_back->types = state_types_;
-  cast_back->names = combine->names;
-  combine_plan_ = cast_back;
+  STRATA_ASSIGN_OR_RETURN(combine_plan_, combine_plan(functions_, *partial, keys, state_types_));
 
   // Final: GROUP BY the view's keys over the state, then its output types.
   auto final_agg = std::make_shared<LogicalPlan>();
@@ -752,7 +732,8 @@ Status ViewMaintainer::split_distinct_aggregate(const LogicalPlan& agg, const st
       c.type = count.return_type;
       c.name = "count";
     } else {
-      STRATA_ASSIGN_OR_RETURN(c, merge(a.function->name, static_cast<size_t>(partial_col[k])));
+      STRATA_ASSIGN_OR_RETURN(
+          c, merge_partial(functions_, a.function->name, state_types_, static_cast<size_t>(partial_col[k])));
     }
     final_agg->types.push_back(c.type);
     final_agg->names.push_back(c.name);

@@ -1489,6 +1489,18 @@ struct Binder::Impl {
     return w;
   }
 
+  // A window table function's interval argument: no columns of the query (outer
+  // ones allowed), coerced to interval.
+  Result<BoundExprPtr> bind_window_interval(const Expr& arg, const Scope* outer, const char* name) {
+    Scope empty;
+    empty.outer = outer;
+    ExprMode constant_mode;
+    constant_mode.scope = &empty;
+    constant_mode.clause = name;
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr e, bind_expr(arg, constant_mode));
+    return coerce(std::move(e), Type::interval(), arg.location);
+  }
+
   // The window table function's result: `below`'s columns of the relation, then
   // window_start and window_end.
   Result<FromResult> window_columns(const FunctionRef& f, const WindowInput& w, LogicalPlanPtr below,
@@ -1525,13 +1537,7 @@ struct Binder::Impl {
                             bind_window_input(f, outer, "TUMBLE", 3, "(relation, time column, INTERVAL size)"));
     FromResult& in = w.in;
     BoundExprPtr ts = std::move(w.ts);
-    Scope empty;
-    empty.outer = outer;
-    ExprMode constant_mode;
-    constant_mode.scope = &empty;
-    constant_mode.clause = "TUMBLE";
-    STRATA_ASSIGN_OR_RETURN(BoundExprPtr size, bind_expr(*fc.args[2], constant_mode));
-    STRATA_ASSIGN_OR_RETURN(size, coerce(std::move(size), Type::interval(), fc.args[2]->location));
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr size, bind_window_interval(*fc.args[2], outer, "TUMBLE"));
     std::vector<BoundExprPtr> bin_args;
     bin_args.push_back(size->clone());
     bin_args.push_back(std::move(ts));
@@ -1559,17 +1565,11 @@ struct Binder::Impl {
         bind_window_input(f, outer, "HOP", 4, "(relation, time column, INTERVAL slide, INTERVAL size)"));
     FromResult& in = w.in;
     BoundExprPtr ts = std::move(w.ts);
-    Scope empty;
-    empty.outer = outer;
-    ExprMode constant_mode;
-    constant_mode.scope = &empty;
-    constant_mode.clause = "HOP";
     int64_t us[2] = {0, 0};  // slide, size
     BoundExprPtr bound[2];
     for (int k = 0; k < 2; ++k) {
       const Expr& arg = *fc.args[static_cast<size_t>(2 + k)];
-      STRATA_ASSIGN_OR_RETURN(bound[k], bind_expr(arg, constant_mode));
-      STRATA_ASSIGN_OR_RETURN(bound[k], coerce(std::move(bound[k]), Type::interval(), arg.location));
+      STRATA_ASSIGN_OR_RETURN(bound[k], bind_window_interval(arg, outer, "HOP"));
       const BoundExpr& e = *bound[k];
       bool fixed = e.kind == BoundExprKind::kConstant && !e.value.is_null() && e.value.as_interval().months == 0;
       if (fixed) {
