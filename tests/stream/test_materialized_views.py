@@ -20,31 +20,7 @@ import pytest
 from confluent_kafka import Consumer, Producer
 
 from strata_harness import StrataServer
-from stream_clients import connect, produce
-
-CHECKPOINT_MS = 200
-
-
-def make_server(tmp_path, port=0):
-    cfg = tmp_path / "strata.toml"
-    cfg.write_text(f"[streams]\ncheckpoint_interval_ms = {CHECKPOINT_MS}\nview_step_bytes = 65536\n")
-    return StrataServer(port=port, extra_args=["--pg-listen", "127.0.0.1:0", "--config", str(cfg)])
-
-
-@pytest.fixture
-def server(request, tmp_path):
-    srv = make_server(tmp_path)
-    request.node._strata_servers = [srv]
-    srv.start()
-    yield srv
-    srv.stop(check=False)
-    srv.close()
-
-
-def rows(cur, sql):
-    cur.execute(sql)
-    return cur.fetchall()
-
+from stream_clients import connect, produce, rows, view_server
 
 def wait_equal(cur, view_sql, batch_sql, timeout=30):
     deadline = time.monotonic() + timeout
@@ -189,7 +165,7 @@ def test_malformed_records_reach_the_dead_letter_topic(server):
 
 
 def test_kill9_while_producing_counts_every_record_once(tmp_path):
-    srv = make_server(tmp_path, port=None)  # one Kafka port across restarts
+    srv = view_server(tmp_path, port=None)  # one Kafka port across restarts
     try:
         srv.start()
         conn = connect(srv)

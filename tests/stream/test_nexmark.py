@@ -23,7 +23,7 @@ import pytest
 
 from nexmark_queries import QUERIES, STREAMS, TABLES
 from strata_harness import StrataServer, strata_binary
-from stream_clients import connect
+from stream_clients import connect, rows
 
 EVENTS = 30000
 # 0.25 events/s of event time: 30,000 events span 33 hours, so q14's day/night
@@ -42,11 +42,6 @@ def kcat_produce(srv, topic, path):
     r = subprocess.run(["kcat", "-P", "-b", srv.kafka, "-t", topic, "-X", "acks=all", "-l", str(path)],
                        capture_output=True, timeout=120)
     assert r.returncode == 0, r.stderr.decode()
-
-
-def rows(cur, sql):
-    cur.execute(sql)
-    return cur.fetchall()
 
 
 def multiset(rs):

@@ -22,29 +22,8 @@ import pytest
 from confluent_kafka import Consumer, Producer
 
 from nexmark_queries import STREAMS
-from strata_harness import StrataServer, strata_binary
-from stream_clients import connect, produce
-
-
-def make_server(tmp_path):
-    cfg = tmp_path / "strata.toml"
-    cfg.write_text("[streams]\ncheckpoint_interval_ms = 200\nview_step_bytes = 65536\n")
-    return StrataServer(port=None, extra_args=["--pg-listen", "127.0.0.1:0", "--config", str(cfg)])
-
-
-@pytest.fixture
-def server(request, tmp_path):
-    srv = make_server(tmp_path)
-    request.node._strata_servers = [srv]
-    srv.start()
-    yield srv
-    srv.stop(check=False)
-    srv.close()
-
-
-def rows(cur, sql):
-    cur.execute(sql)
-    return cur.fetchall()
+from strata_harness import strata_binary
+from stream_clients import connect, produce, rows, view_server
 
 
 def wait_rows(cur, sql, want, timeout=30):
@@ -252,7 +231,7 @@ def test_kill9_keeps_closed_windows_exact(tmp_path):
                            stdout=out, stderr=subprocess.PIPE, timeout=120)
     assert r.returncode == 0, r.stderr.decode()
     bids = path.read_bytes().splitlines()
-    srv = make_server(tmp_path)
+    srv = view_server(tmp_path, port=None)  # one Kafka port across restarts
     try:
         srv.start()
         conn = connect(srv)
