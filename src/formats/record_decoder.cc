@@ -193,7 +193,9 @@ bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '
 // A JSON string at s[*pos] == '"' whose escapes are all of one character
 // (\" \\ \/ \b \f \n \r \t; \u is left to the parser) and without control
 // characters: its decoded content, with *pos past the closing quote. Content
-// with escapes is decoded into *scratch (nullptr: only checked). nullopt for
+// with escapes is decoded onto the end of *scratch (nullptr: only checked),
+// which is first given room for all of `s`: decoded text is never longer than
+// its JSON, so views into *scratch returned earlier stay valid. nullopt for
 // anything else.
 std::optional<std::string_view> simple_string(std::string_view s, size_t* pos, std::string* scratch) {
   const size_t start = *pos + 1;
@@ -228,7 +230,8 @@ std::optional<std::string_view> simple_string(std::string_view s, size_t* pos, s
   std::string_view raw = s.substr(start, i - start);
   if (!escaped) return raw;
   if (scratch == nullptr) return std::string_view();
-  scratch->clear();
+  if (scratch->capacity() < s.size()) scratch->reserve(s.size());  // only while empty: see above
+  const size_t begin = scratch->size();
   size_t k = 0;
   while (k < raw.size()) {
     const size_t slash = raw.find('\\', k);
@@ -249,7 +252,7 @@ std::optional<std::string_view> simple_string(std::string_view s, size_t* pos, s
     scratch->push_back(c);
     k = slash + 2;
   }
-  return std::string_view(*scratch);
+  return std::string_view(*scratch).substr(begin);
 }
 
 // A JSON integer at s[*pos] of at most 18 digits, not -0, not followed by a
@@ -277,7 +280,7 @@ bool RecordDecoder::decode_flat_json(std::string_view s, types::Batch& out, Stat
   JsonKind kinds[kFieldsMax] = {};
   std::string_view texts[kFieldsMax];
   bool seen[kFieldsMax] = {};
-  std::string unescaped[kFieldsMax];  // a field's string content when it had escapes
+  std::string unescaped;  // the content of the fields' strings that had escapes
   size_t expected = 0;                // the field the next key probably names
   size_t pos = 0;
   while (pos < s.size() && is_json_space(s[pos])) ++pos;
@@ -317,7 +320,7 @@ bool RecordDecoder::decode_flat_json(std::string_view s, types::Batch& out, Stat
       const char c = s[pos];
       if (c == '"') {
         std::optional<std::string_view> str =
-            simple_string(s, &pos, field < fields_.size() ? &unescaped[field] : nullptr);
+            simple_string(s, &pos, field < fields_.size() ? &unescaped : nullptr);
         if (!str) return false;
         kind = JsonKind::kString;
         text = *str;
