@@ -458,7 +458,11 @@ def test_a_view_whose_state_outgrows_its_limit_stops_with_53200(tmp_path):
         conn = connect(srv)
         cur = conn.cursor()
         create(cur)  # revenue: 4 groups, tiny; big: every order with amount >= 50, growing
-        produce(srv, "shop.orders", orders(1, 40000))
+        # A first small batch lands while under the limit, so the view has a state to keep when
+        # a later step outgrows it (one step reading all 40,000 orders at once would keep none).
+        produce(srv, "shop.orders", orders(1, 1000))
+        wait_equal(cur, BIG_VIEW, BIG_BATCH, timeout=60)
+        produce(srv, "shop.orders", orders(1001, 39000))
         deadline = time.monotonic() + 60
         while True:
             shown = {r[1]: r for r in rows(cur, "SHOW MATERIALIZED VIEWS")}
