@@ -14,6 +14,7 @@ namespace {
 constexpr uint32_t kMagic = 0x53544341;  // "STCA"
 // Version 1 had no streams section; it is read as a catalog without streams.
 // Version 2 had no materialized views section; read as a catalog without them.
+// Version 3 had no sinks section; read as a catalog without sinks.
 constexpr uint32_t kFirstFormatVersion = 1;
 constexpr uint64_t kMaxCatalogBytes = 256ull << 20;
 const char* kFileName = "catalog.bin";
@@ -151,6 +152,11 @@ const MaterializedViewDef* CatalogSnapshot::find_materialized_view_by_oid(Oid oi
   return nullptr;
 }
 
+const SinkDef* CatalogSnapshot::find_sink(std::string_view schema, std::string_view name) const {
+  auto it = sinks.find(key(schema, name));
+  return it == sinks.end() ? nullptr : it->second.get();
+}
+
 std::shared_ptr<const TableDef> MaterializedViewDef::as_table() const {
   auto t = std::make_shared<TableDef>();
   t->oid = oid;
@@ -269,6 +275,18 @@ std::vector<uint8_t> encode_catalog(const CatalogSnapshot& s) {
       put_type(w, v->column_types[i]);
     }
   }
+  w.uvarint(s.sinks.size());
+  for (const auto& [k, sk] : s.sinks) {
+    w.u32(sk->oid);
+    put_string(w, sk->schema);
+    put_string(w, sk->name);
+    put_string(w, sk->comment);
+    w.u32(sk->view_oid);
+    put_string(w, sk->topic);
+    put_string(w, sk->format);
+    put_string(w, sk->mode);
+    w.varint(sk->partitions);
+  }
   uint32_t crc = crc32c(out.data() + 12, out.size() - 12);
   w.patch_i32(8, static_cast<int32_t>(crc));
   return out;
@@ -379,6 +397,21 @@ Result<CatalogSnapshot> decode_catalog(std::span<const uint8_t> bytes) {
         v->column_types.push_back(get_type(r));
       }
       s.materialized_views[CatalogSnapshot::key(v->schema, v->name)] = std::move(v);
+    }
+  }
+  if (version >= 4) {
+    for (uint64_t n = get_count(r); n > 0 && r.ok(); --n) {
+      auto sk = std::make_shared<SinkDef>();
+      sk->oid = r.u32();
+      sk->schema = get_string(r);
+      sk->name = get_string(r);
+      sk->comment = get_string(r);
+      sk->view_oid = r.u32();
+      sk->topic = get_string(r);
+      sk->format = get_string(r);
+      sk->mode = get_string(r);
+      sk->partitions = static_cast<int32_t>(r.varint64());
+      s.sinks[CatalogSnapshot::key(sk->schema, sk->name)] = std::move(sk);
     }
   }
   if (!r.ok() || !r.at_end()) return Status::corruption("catalog: truncated or trailing bytes");

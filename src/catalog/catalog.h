@@ -124,6 +124,22 @@ struct MaterializedViewDef {
   std::shared_ptr<const TableDef> as_table() const;
 };
 
+// A sink (CREATE SINK): the changes of a materialized view's result written to a
+// Kafka topic of the log (docs/streams.md, "Sinks"). Only the definition lives
+// here; what it has emitted belongs to the streaming runtime (exec/view_sink.h)
+// and its sink file. The topic belongs to the log and outlives the sink.
+struct SinkDef {
+  Oid oid = 0;
+  std::string schema = "public";
+  std::string name;
+  Oid view_oid = 0;           // the materialized view it reads (DROP MATERIALIZED VIEW refuses while it exists)
+  std::string topic;
+  std::string format = "json";   // the record values' format (formats::RecordFormat; json today)
+  std::string mode = "append";   // "append" | "upsert" | "changelog"
+  int32_t partitions = 1;        // asked at creation; the topic's own count is authoritative
+  std::string comment;
+};
+
 // An immutable version of the catalog.
 struct CatalogSnapshot {
   uint64_t version = 0;
@@ -135,6 +151,7 @@ struct CatalogSnapshot {
   std::map<std::string, std::shared_ptr<const IndexDef>> indexes;
   std::map<std::string, std::shared_ptr<const StreamDef>> streams;
   std::map<std::string, std::shared_ptr<const MaterializedViewDef>> materialized_views;
+  std::map<std::string, std::shared_ptr<const SinkDef>> sinks;  // their own namespace, not pg_class's
 
   static std::string key(std::string_view schema, std::string_view name);
   const TableDef* find_table(std::string_view schema, std::string_view name) const;
@@ -145,6 +162,7 @@ struct CatalogSnapshot {
   const TableDef* find_table_by_oid(Oid oid) const;
   const MaterializedViewDef* find_materialized_view(std::string_view schema, std::string_view name) const;
   const MaterializedViewDef* find_materialized_view_by_oid(Oid oid) const;
+  const SinkDef* find_sink(std::string_view schema, std::string_view name) const;
   bool has_schema(std::string_view schema) const;
   // Whether any table, view, index, stream or materialized view of that schema has this name (relations
   // share one namespace, as in PostgreSQL's pg_class).
@@ -179,7 +197,7 @@ class Catalog {
 
 // Encoding of a snapshot (docs/formats/catalog.md), exposed for tests. Writes the
 // current format version; `decode_catalog` also reads every earlier version.
-inline constexpr uint32_t kCatalogFormatVersion = 3;
+inline constexpr uint32_t kCatalogFormatVersion = 4;
 std::vector<uint8_t> encode_catalog(const CatalogSnapshot& s);
 Result<CatalogSnapshot> decode_catalog(std::span<const uint8_t> bytes);
 

@@ -236,15 +236,19 @@ Status Engine::start_streams() {
   if (!options_.data_dir.empty()) {
     dir = options_.data_dir + "/views";
     STRATA_RETURN_IF_ERROR(fs_->create_dirs(dir));
-    // Checkpoints and rows files (<oid>.ckpt, <oid>.rows, temp files) of views
-    // dropped while a crash kept DROP from removing them.
+    // Files of views and sinks dropped while a crash kept DROP from removing them:
+    // <oid>.ckpt, <oid>.rows and <oid>.sink, and their temp files.
     STRATA_ASSIGN_OR_RETURN(std::vector<std::string> names, fs_->list_dir(dir));
     for (const std::string& n : names) {
       unsigned long oid = 0;
-      if (std::sscanf(n.c_str(), "%lu.ckpt", &oid) == 1 && snap->find_materialized_view_by_oid(
-                                                               static_cast<catalog::Oid>(oid)) == nullptr) {
-        STRATA_RETURN_IF_ERROR(fs_->remove(dir + "/" + n));
-      }
+      int used = 0;
+      if (std::sscanf(n.c_str(), "%lu%n", &oid, &used) != 1) continue;
+      const bool sink_file = n.compare(static_cast<size_t>(used), 5, ".sink") == 0;
+      const auto id = static_cast<catalog::Oid>(oid);
+      const bool live = sink_file ? std::any_of(snap->sinks.begin(), snap->sinks.end(),
+                                                [&](const auto& kv) { return kv.second->oid == id; })
+                                  : snap->find_materialized_view_by_oid(id) != nullptr;
+      if (!live) STRATA_RETURN_IF_ERROR(fs_->remove(dir + "/" + n));
     }
   }
   runtime_ = std::make_unique<StreamRuntime>(options_.topic_access, dir.empty() ? nullptr : fs_, dir, ro);
@@ -259,6 +263,14 @@ Status Engine::start_streams() {
       continue;
     }
     runtime_->add(std::move(m).value());
+  }
+  for (const auto& [key, def] : snap->sinks) {
+    std::shared_ptr<ViewMaintainer> view = runtime_->find(def->view_oid);
+    Result<std::unique_ptr<ViewSink>> sink =
+        view == nullptr ? Result<std::unique_ptr<ViewSink>>(Status::sql("55000", "its materialized view is not maintained"))
+                        : ViewSink::make(def, *view);
+    Status s = sink.ok() ? runtime_->add_sink(std::move(sink).value()) : sink.status();
+    if (!s.ok()) logging::error("sink not maintained", "sink", def->name, "error", s.to_string());
   }
   runtime_->start();
   return Status::ok_status();

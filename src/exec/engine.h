@@ -160,6 +160,12 @@ class Session {
   std::string materialized_view_reading(const catalog::CatalogSnapshot& snap, catalog::Oid table);
   Result<StatementResult> run_drop_materialized_view(const sql::DropStmt& stmt);
   Result<StatementResult> run_show_materialized_views();
+  // Sinks (session_sink.cc).
+  Result<StatementResult> run_create_sink(const sql::CreateSinkStmt& stmt);
+  Result<StatementResult> run_drop_sink(const sql::DropStmt& stmt);
+  Result<StatementResult> run_show_sinks();
+  // The names of the sinks of `snap` reading materialized view `view`.
+  std::vector<std::string> sinks_reading(const catalog::CatalogSnapshot& snap, catalog::Oid view);
   // NOTICEs for the records the statement's stream scans skipped.
   void report_skipped_records(StatementResult& r);
   // Runs a bound kInsert/kUpdate/kDelete plan; `rows`, when given, replaces the plan's

@@ -157,9 +157,10 @@ Result<StatementDescription> Session::describe(const sql::Statement& stmt, std::
     return d;
   } else if (const auto* show = s->as_if<sql::ShowStmt>()) {
     d.returns_rows = true;
-    if (show->name == "streams" || show->name == "materialized_views") {
-      STRATA_ASSIGN_OR_RETURN(StatementResult streams,
-                              show->name == "streams" ? run_show_streams() : run_show_materialized_views());
+    if (show->name == "streams" || show->name == "materialized_views" || show->name == "sinks") {
+      STRATA_ASSIGN_OR_RETURN(StatementResult streams, show->name == "streams"   ? run_show_streams()
+                                                       : show->name == "sinks" ? run_show_sinks()
+                                                                               : run_show_materialized_views());
       d.column_names = std::move(streams.column_names);
       d.column_types = std::move(streams.column_types);
     } else {
@@ -388,6 +389,7 @@ Result<StatementResult> Session::run_set_show(const sql::Statement& stmt) {
   }
   if (show.name == "streams") return run_show_streams();
   if (show.name == "materialized_views") return run_show_materialized_views();
+  if (show.name == "sinks") return run_show_sinks();
   auto it = settings_.find(show.name);
   if (it == settings_.end()) {
     return Status::sql("42704", fmt::format("unrecognized configuration parameter \"{}\"", show.name));

@@ -326,10 +326,13 @@ Result<StatementResult> Session::run_ddl(const sql::Statement& stmt, std::string
     }
     case sql::NodeKind::kCreateStreamStmt:
       return run_create_stream(stmt.as<sql::CreateStreamStmt>());
+    case sql::NodeKind::kCreateSinkStmt:
+      return run_create_sink(stmt.as<sql::CreateSinkStmt>());
     case sql::NodeKind::kDropStmt: {
       const auto& d = stmt.as<sql::DropStmt>();
       if (d.object_type == sql::ObjectType::kStream) return run_drop_stream(d);
       if (d.object_type == sql::ObjectType::kMaterializedView) return run_drop_materialized_view(d);
+      if (d.object_type == sql::ObjectType::kSink) return run_drop_sink(d);
       std::string word = relation_kind_word(d.object_type);
       std::transform(word.begin(), word.end(), word.begin(), ::toupper);
       r.command_tag = "DROP " + word;

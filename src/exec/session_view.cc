@@ -239,10 +239,28 @@ Result<StatementResult> Session::run_drop_materialized_view(const sql::DropStmt&
     const std::string& name = n.name();
     bool missing = false;
     catalog::Oid dropped = 0;
+    std::vector<std::shared_ptr<const catalog::SinkDef>> dropped_sinks;
     Status st = engine_->catalog().update([&](catalog::CatalogSnapshot& next) -> Status {
       auto it = next.materialized_views.find(catalog::CatalogSnapshot::key(schema, name));
       if (it != next.materialized_views.end()) {
         dropped = it->second->oid;
+        std::vector<std::string> sinks = sinks_reading(next, dropped);
+        if (!sinks.empty() && !d.cascade) {
+          Status s = error_at("2BP01",
+                              fmt::format("cannot drop materialized view \"{}\" because sink \"{}\" depends on it "
+                                          "(DROP SINK first, or DROP MATERIALIZED VIEW ... CASCADE)",
+                                          name, sinks[0]),
+                              n.location);
+          return s;
+        }
+        for (auto s = next.sinks.begin(); s != next.sinks.end();) {
+          if (s->second->view_oid != dropped) {
+            ++s;
+            continue;
+          }
+          dropped_sinks.push_back(s->second);
+          s = next.sinks.erase(s);
+        }
         next.materialized_views.erase(it);
         return Status::ok_status();
       }
@@ -260,6 +278,12 @@ Result<StatementResult> Session::run_drop_materialized_view(const sql::DropStmt&
       continue;
     }
     STRATA_RETURN_IF_ERROR(st);
+    for (const auto& s : dropped_sinks) {
+      r.notices.push_back(fmt::format("drop cascades to sink {}", s->name));
+      if (engine_->stream_runtime() != nullptr) {
+        STRATA_RETURN_IF_ERROR(engine_->stream_runtime()->remove_sink(s->view_oid, s->oid));
+      }
+    }
     if (engine_->stream_runtime() != nullptr) STRATA_RETURN_IF_ERROR(engine_->stream_runtime()->remove(dropped));
   }
   return r;

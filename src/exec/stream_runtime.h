@@ -10,6 +10,12 @@
 // `retry_wait_ms`; it changes nothing. stop() writes a last checkpoint of every
 // changed view, so a clean shutdown replays nothing.
 //
+// Sinks (exec/view_sink.h) emit at their view's checkpoints: each sink prepares
+// its difference (sink file), then the view's checkpoint is written, then the
+// sinks deliver. A sink whose delivery failed finishes it before the view's next
+// checkpoint; a sink that cannot prepare holds the view's checkpoint back (a
+// stopped sink no longer does).
+//
 // The thread calls TopicAccess, which blocks the caller (never the event loop).
 //
 // Threads: every public method is safe from any thread. A view's step and
@@ -29,6 +35,7 @@
 
 #include "exec/topic_access.h"
 #include "exec/view_maintainer.h"
+#include "exec/view_sink.h"
 #include "io/file_system.h"
 
 namespace strata::exec {
@@ -62,6 +69,16 @@ class StreamRuntime {
   Status remove(catalog::Oid oid);
   std::shared_ptr<ViewMaintainer> find(catalog::Oid oid) const;
 
+  // Where sink `oid` keeps its sink file ("" without checkpoints).
+  std::string sink_path(catalog::Oid oid) const;
+  // Loads the sink's file against its view's loaded checkpoint and starts it
+  // (55000 when the view is not maintained; a damaged file leaves the sink
+  // stopped, reported by its stats).
+  Status add_sink(std::shared_ptr<ViewSink> sink);
+  // Stops the sink and removes its file.
+  Status remove_sink(catalog::Oid view_oid, catalog::Oid sink_oid);
+  std::shared_ptr<ViewSink> find_sink(catalog::Oid view_oid, catalog::Oid sink_oid) const;
+
  private:
   struct Entry {
     std::shared_ptr<ViewMaintainer> view;
@@ -71,11 +88,16 @@ class StreamRuntime {
     std::chrono::steady_clock::duration checkpoint_cost{0};  // how long the last write took
     std::chrono::steady_clock::time_point retry_after;
     std::string last_error;
+    std::vector<std::shared_ptr<ViewSink>> sinks;  // under mu
+    std::string last_sink_error;                   // under mu
   };
   void run();
   // One step of the entry; true when it consumed records.
   bool step(Entry& e);
   void checkpoint(Entry& e, bool force);
+  std::shared_ptr<Entry> entry(catalog::Oid view_oid) const;
+  // Logs a sink's failed step once per distinct error.
+  void note_sink_error(Entry& e, const ViewSink& sink, const Status& s);
 
   TopicAccess* access_;
   io::FileSystem* fs_;

@@ -279,6 +279,31 @@ bool is_row_error(const Status& s) { return s.sqlstate().substr(0, 2) == "22"; }
 
 ViewMaintainer::~ViewMaintainer() = default;
 
+namespace {
+
+// The output column of each of `agg`'s group keys, following column references
+// up through the post nodes (`post`, top first); nullopt when a key is not output.
+std::optional<std::vector<int32_t>> output_keys(const std::vector<LogicalPlan*>& post, const LogicalPlan& agg) {
+  const size_t outputs = post.empty() ? agg.types.size() : post.front()->types.size();
+  std::vector<int32_t> key_column(agg.groups.size(), -1);
+  for (size_t out = 0; out < outputs; ++out) {
+    int32_t col = static_cast<int32_t>(out);
+    for (const LogicalPlan* p : post) {
+      if (p->kind != LogicalKind::kProject) continue;  // filters pass columns through
+      const BoundExpr& e = *p->exprs[static_cast<size_t>(col)];
+      col = e.kind == BoundExprKind::kColumnRef && e.depth == 0 ? e.column : -1;
+      if (col < 0) break;
+    }
+    if (col >= 0 && static_cast<size_t>(col) < key_column.size() && key_column[static_cast<size_t>(col)] < 0) {
+      key_column[static_cast<size_t>(col)] = static_cast<int32_t>(out);
+    }
+  }
+  if (std::any_of(key_column.begin(), key_column.end(), [](int32_t c) { return c < 0; })) return std::nullopt;
+  return key_column;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<const catalog::MaterializedViewDef> def,
                                                              std::shared_ptr<const catalog::CatalogSnapshot> catalog,
                                                              const sql::FunctionRegistry* functions,
@@ -477,6 +502,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   STRATA_ASSIGN_OR_RETURN(formats::RecordFormat format, formats::parse_record_format(stream->format));
   STRATA_ASSIGN_OR_RETURN(formats::RecordDecoder decoder, formats::RecordDecoder::make(format, fields));
   m->decoder_ = std::make_unique<formats::RecordDecoder>(std::move(decoder));
+  if (agg != nullptr) m->key_columns_ = output_keys(post, *agg);
   for (size_t i = 0; i < stream->columns.size() && !stream->watermark_column.empty(); ++i) {
     if (stream->columns[i].name == stream->watermark_column) m->event_time_column_ = static_cast<int32_t>(i);
   }

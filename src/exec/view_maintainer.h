@@ -143,6 +143,18 @@ class ViewMaintainer {
   Status write_checkpoint(io::FileSystem* fs, const std::string& path);
   static std::string rows_path_of(const std::string& checkpoint_path);
   bool dirty() const { return dirty_; }
+  // The sequence of the last checkpoint written or loaded (0: none), and of the
+  // one write_checkpoint() would write now (the same when nothing changed).
+  uint64_t checkpoint_sequence() const { return sequence_; }
+  uint64_t next_checkpoint_sequence() const { return dirty_ ? sequence_ + 1 : sequence_; }
+
+  // The view's shape, as sinks need it (exec/view_sink.h). Append-only: no
+  // aggregate, so rows are only ever added, in result order. Otherwise the rows
+  // are keyed by the aggregate's groups: key_columns() gives the output column of
+  // each group key, or nullopt when some group key is not an output column.
+  bool append_only() const { return !aggregate_; }
+  bool emits_on_window_close() const { return emit_on_close_; }
+  const std::optional<std::vector<int32_t>>& key_columns() const { return key_columns_; }
 
   // One bounded step of at most `max_bytes` of records (an aggregate: at least
   // about its state's size, up to kStepBytesAdaptiveMax): true when records were
@@ -210,6 +222,7 @@ class ViewMaintainer {
   std::vector<types::Type> column_types_;
   std::vector<std::string> column_names_;
   bool aggregate_ = false;
+  std::optional<std::vector<int32_t>> key_columns_;  // aggregate views: see key_columns()
   bool distinct_state_ = false;  // count(DISTINCT): state rows per (keys, distinct arguments)
   sql::LogicalPlanPtr delta_plan_;    // append: the view; aggregate: the partial aggregate
   sql::LogicalPlanPtr combine_plan_;  // aggregate: state ++ partial rows -> state

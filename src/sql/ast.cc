@@ -1069,6 +1069,17 @@ class Printer {
         close();
         return;
       }
+      case NodeKind::kCreateSinkStmt: {
+        const CreateSinkStmt& c = s.as<CreateSinkStmt>();
+        open("create-sink");
+        if (c.if_not_exists) word("if-not-exists");
+        word(c.name.to_string());
+        word("from " + c.from.to_string());
+        word("topic '" + c.topic + "'");
+        options("with", c.options);
+        close();
+        return;
+      }
       case NodeKind::kCreateViewStmt: {
         const CreateViewStmt& v = s.as<CreateViewStmt>();
         open(v.materialized ? "create-materialized-view" : "create-view");

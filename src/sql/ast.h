@@ -858,6 +858,18 @@ struct CreateStreamStmt : Statement {
   std::vector<Option> options;  // WITH (topic = 'x', format = 'json', ...)
 };
 
+// CREATE SINK [IF NOT EXISTS] name FROM view INTO TOPIC 'topic' [WITH (...)].
+struct CreateSinkStmt : Statement {
+  STRATA_SQL_NODE(kCreateSinkStmt)
+  explicit CreateSinkStmt(int32_t loc) : Statement(kKind, loc) {}
+  QualifiedName name;
+  bool if_not_exists = false;
+  QualifiedName from;  // the materialized view
+  std::string topic;
+  int32_t topic_location = -1;
+  std::vector<Option> options;  // WITH (format = 'json', mode = 'upsert', partitions = 1)
+};
+
 struct CreateViewStmt : Statement {
   STRATA_SQL_NODE(kCreateViewStmt)
   explicit CreateViewStmt(int32_t loc) : Statement(kKind, loc) {}

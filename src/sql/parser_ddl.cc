@@ -76,6 +76,10 @@ Result<StatementPtr> Parser::parse_create() {
     if (or_replace || temporary || unlogged) return error();
     return parse_create_stream(location);
   }
+  if (at_word("sink")) {
+    if (or_replace || temporary || unlogged) return error();
+    return parse_create_sink(location);
+  }
   if (at_word("materialized") && peek_word("view")) {
     if (or_replace || temporary || unlogged) return error();
     advance();
@@ -156,6 +160,31 @@ Result<StatementPtr> Parser::parse_create_stream(int32_t location) {
   stmt->columns = std::move(elements.columns);
   stmt->constraints = std::move(elements.constraints);
   stmt->watermark = std::move(elements.watermark);
+  if (at_word("with") && peek().kind == TokenKind::kLParen) {
+    advance();
+    STRATA_ASSIGN_OR_RETURN(stmt->options, parse_option_list());
+  }
+  return StatementPtr(std::move(stmt));
+}
+
+Result<StatementPtr> Parser::parse_create_sink(int32_t location) {
+  auto stmt = std::make_unique<CreateSinkStmt>(location);
+  STRATA_RETURN_IF_ERROR(expect_word("sink"));
+  if (at_word("if") && peek_word("not") && peek_word("exists", 2)) {
+    advance();
+    advance();
+    advance();
+    stmt->if_not_exists = true;
+  }
+  STRATA_ASSIGN_OR_RETURN(stmt->name, parse_qualified_name());
+  STRATA_RETURN_IF_ERROR(expect_word("from"));
+  STRATA_ASSIGN_OR_RETURN(stmt->from, parse_qualified_name());
+  STRATA_RETURN_IF_ERROR(expect_word("into"));
+  STRATA_RETURN_IF_ERROR(expect_word("topic"));
+  if (!at(TokenKind::kString)) return error();
+  stmt->topic = cur().text;
+  stmt->topic_location = loc();
+  advance();
   if (at_word("with") && peek().kind == TokenKind::kLParen) {
     advance();
     STRATA_ASSIGN_OR_RETURN(stmt->options, parse_option_list());

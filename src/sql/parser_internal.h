@@ -136,6 +136,7 @@ class Parser {
   Result<StatementPtr> parse_create_table(int32_t location, bool temporary, bool unlogged);
   Status parse_table_elements(CreateTableStmt& stmt);
   Result<StatementPtr> parse_create_stream(int32_t location);
+  Result<StatementPtr> parse_create_sink(int32_t location);
   Result<ColumnDef> parse_column_def();
   Status parse_column_constraints(ColumnDef& def);
   Result<Constraint> parse_table_constraint();

@@ -570,6 +570,13 @@ TEST(ParserDdlTest, DropAlterComment) {
   EXPECT_EQ(stmt("DROP MATERIALIZED VIEW m"), "(drop materialized-view m)");
   EXPECT_EQ(stmt("DROP STREAM st"), "(drop stream st)");
   EXPECT_EQ(stmt("DROP SINK k"), "(drop sink k)");
+  EXPECT_EQ(stmt("CREATE SINK k FROM v INTO TOPIC 'out.t'"), "(create-sink k from v topic 'out.t')");
+  EXPECT_EQ(stmt("CREATE SINK IF NOT EXISTS s.k FROM s.v INTO TOPIC 't' WITH (mode = 'upsert', partitions = 2)"),
+            stmt("create sink if not exists s.k from s.v into topic 't' with (mode = 'upsert', partitions = 2)"));
+  EXPECT_EQ(parse_error("CREATE SINK k FROM v INTO TOPIC t").sqlstate(), "42601");
+  EXPECT_EQ(parse_error("CREATE SINK k FROM v").sqlstate(), "42601");
+  EXPECT_EQ(parse_error("CREATE OR REPLACE SINK k FROM v INTO TOPIC 't'").sqlstate(), "42601");
+  EXPECT_EQ(stmt("SHOW SINKS"), "(show sinks)");
   EXPECT_EQ(stmt("ALTER TABLE IF EXISTS t ADD COLUMN IF NOT EXISTS c int DEFAULT 0, DROP COLUMN IF EXISTS d CASCADE"),
             "(alter-table if-exists t (add-column-if-not-exists (column c int (default 0))) "
             "(drop-column-if-exists d cascade))");
