@@ -26,7 +26,7 @@ using sql::LogicalPlanPtr;
 Status unsupported(const std::string& view, const std::string& what) {
   return Status::sql("0A000", fmt::format("materialized view \"{}\": {} cannot be maintained incrementally (supported: "
                                           "one stream, lookup joins with tables, WHERE, scalar expressions, "
-                                          "GROUP BY with count, sum, avg, min, max, HAVING)",
+                                          "GROUP BY with count, sum, avg, min, max, HAVING, top-N per group)",
                                           view, what));
 }
 
@@ -281,11 +281,13 @@ ViewMaintainer::~ViewMaintainer() = default;
 
 namespace {
 
-// The output column of each of `agg`'s group keys, following column references
-// up through the post nodes (`post`, top first); nullopt when a key is not output.
-std::optional<std::vector<int32_t>> output_keys(const std::vector<LogicalPlan*>& post, const LogicalPlan& agg) {
-  const size_t outputs = post.empty() ? agg.types.size() : post.front()->types.size();
-  std::vector<int32_t> key_column(agg.groups.size(), -1);
+// The output column of each key column of `bottom` (the aggregate, or a top-N's
+// window: positions in its output), following column references up through the
+// post nodes (`post`, top first); nullopt when a key is not output.
+std::optional<std::vector<int32_t>> output_keys(const std::vector<LogicalPlan*>& post, const LogicalPlan& bottom,
+                                                const std::vector<int32_t>& keys) {
+  const size_t outputs = post.empty() ? bottom.types.size() : post.front()->types.size();
+  std::vector<int32_t> key_column(keys.size(), -1);
   for (size_t out = 0; out < outputs; ++out) {
     int32_t col = static_cast<int32_t>(out);
     for (const LogicalPlan* p : post) {
@@ -294,12 +296,112 @@ std::optional<std::vector<int32_t>> output_keys(const std::vector<LogicalPlan*>&
       col = e.kind == BoundExprKind::kColumnRef && e.depth == 0 ? e.column : -1;
       if (col < 0) break;
     }
-    if (col >= 0 && static_cast<size_t>(col) < key_column.size() && key_column[static_cast<size_t>(col)] < 0) {
-      key_column[static_cast<size_t>(col)] = static_cast<int32_t>(out);
+    for (size_t k = 0; k < keys.size() && col >= 0; ++k) {
+      if (keys[k] == col && key_column[k] < 0) key_column[k] = static_cast<int32_t>(out);
     }
   }
   if (std::any_of(key_column.begin(), key_column.end(), [](int32_t c) { return c < 0; })) return std::nullopt;
   return key_column;
+}
+
+// An integer constant (possibly under casts), or nullopt.
+std::optional<int64_t> integer_constant(const BoundExpr& e) {
+  const BoundExpr* x = &e;
+  while (x->kind == BoundExprKind::kCast && !x->children.empty()) x = x->children[0].get();
+  if (x->kind != BoundExprKind::kConstant || x->value.is_null() || !x->type.is_integer()) return std::nullopt;
+  return x->value.as_int();
+}
+
+bool is_column(const BoundExpr& e, int32_t col) {
+  const BoundExpr* x = &e;
+  while (x->kind == BoundExprKind::kCast && !x->children.empty()) x = x->children[0].get();
+  return x->kind == BoundExprKind::kColumnRef && x->depth == 0 && x->column == col;
+}
+
+// The largest rank that conjunct `e` lets through when it bounds column `col`
+// (col <= N, col < N, col = N, or mirrored), or nullopt.
+std::optional<int64_t> rank_bound(const BoundExpr& e, int32_t col) {
+  if (e.kind != BoundExprKind::kFunction || e.function == nullptr || e.children.size() != 2) return std::nullopt;
+  std::string op = e.function->name;
+  const BoundExpr* c = e.children[0].get();
+  const BoundExpr* k = e.children[1].get();
+  if (!is_column(*c, col)) {
+    std::swap(c, k);
+    if (op == ">=") op = "<=";
+    else if (op == ">") op = "<";
+    else if (op != "=") return std::nullopt;
+  }
+  std::optional<int64_t> n = is_column(*c, col) ? integer_constant(*k) : std::nullopt;
+  if (!n) return std::nullopt;
+  if (op == "<=" || op == "=") return n;
+  if (op == "<") return *n - 1;
+  return std::nullopt;
+}
+
+sql::BoundWindow clone_window(const sql::BoundWindow& w) {
+  sql::BoundWindow c;
+  c.kind = w.kind;
+  c.aggregate = w.aggregate;
+  for (const auto& a : w.args) c.args.push_back(a->clone());
+  for (const auto& p : w.partition_by) c.partition_by.push_back(p->clone());
+  for (const auto& o : w.order_by) c.order_by.push_back({o.expr->clone(), o.descending, o.nulls_first});
+  c.frame = w.frame;
+  c.type = w.type;
+  c.name = w.name;
+  return c;
+}
+
+}  // namespace
+
+namespace {
+
+// Top-N per group: `window` holds one row_number(), rank() or dense_rank() with
+// an ORDER BY, and a Filter among `post` bounds it by a constant. Returns that
+// bound N, or 0A000 naming what is missing.
+Result<int64_t> top_n_bound(const LogicalPlan& window, const std::vector<LogicalPlan*>& post, const std::string& view) {
+  if (window.windows.size() != 1) {
+    return unsupported(view, "more than one window function (a top-N takes one row_number(), rank() or dense_rank())");
+  }
+  const sql::BoundWindow& w = window.windows[0];
+  if (w.kind != sql::WindowFunctionKind::kRowNumber && w.kind != sql::WindowFunctionKind::kRank &&
+      w.kind != sql::WindowFunctionKind::kDenseRank) {
+    return unsupported(view, fmt::format("the window function {}() (a top-N takes row_number(), rank() or "
+                                         "dense_rank())",
+                                         w.name));
+  }
+  if (w.order_by.empty()) return unsupported(view, fmt::format("{}() without ORDER BY in its OVER clause", w.name));
+  int32_t col = static_cast<int32_t>(window.children[0]->types.size());
+  std::optional<int64_t> bound;
+  for (auto it = post.rbegin(); it != post.rend() && col >= 0; ++it) {
+    const LogicalPlan& p = **it;
+    if (p.kind == LogicalKind::kFilter) {
+      std::vector<const BoundExpr*> conjuncts = {p.predicate.get()};
+      for (size_t i = 0; i < conjuncts.size(); ++i) {
+        const BoundExpr* c = conjuncts[i];
+        if (c->kind == BoundExprKind::kAnd) {
+          for (const auto& x : c->children) conjuncts.push_back(x.get());
+          continue;
+        }
+        if (std::optional<int64_t> n = rank_bound(*c, col)) bound = bound ? std::min(*bound, *n) : *n;
+      }
+      continue;
+    }
+    int32_t next = -1;
+    for (size_t i = 0; i < p.exprs.size() && next < 0; ++i) {
+      if (is_column(*p.exprs[i], col) && p.exprs[i]->kind == BoundExprKind::kColumnRef) next = static_cast<int32_t>(i);
+    }
+    col = next;
+  }
+  if (!bound) {
+    return unsupported(view, fmt::format("{}() OVER (...) without a filter bounding it, such as \"WHERE rn <= N\" "
+                                         "in the query around it (a top-N per group)",
+                                         w.name));
+  }
+  if (*bound < 1) return unsupported(view, fmt::format("a top-N whose filter lets no rank through ({})", *bound));
+  if (*bound > kTopNMax) {
+    return unsupported(view, fmt::format("a top-N of more than {} rows per group ({})", kTopNMax, *bound));
+  }
+  return *bound;
 }
 
 }  // namespace
@@ -486,6 +588,22 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     STRATA_RETURN_IF_ERROR(check_exprs(*agg));
     node = agg->children[0].get();
   }
+  // Top-N per group (dedup is N = 1): a window function bounded by a filter.
+  LogicalPlan* top = nullptr;
+  int64_t top_n = 0;
+  if (agg == nullptr && node->kind == LogicalKind::kWindow) {
+    top = node;
+    STRATA_ASSIGN_OR_RETURN(top_n, top_n_bound(*top, post, name));
+    for (const auto& p : top->windows[0].partition_by) {
+      std::string what = unsupported_in(*p);
+      if (!what.empty()) return unsupported(name, what);
+    }
+    for (const auto& o : top->windows[0].order_by) {
+      std::string what = unsupported_in(*o.expr);
+      if (!what.empty()) return unsupported(name, what);
+    }
+    node = top->children[0].get();
+  }
   STRATA_RETURN_IF_ERROR(walk_pre());
   if (node->kind != LogicalKind::kGet) return unsupported(name, kind_word(*node));
   const catalog::StreamDef* stream = catalog->find_stream_by_oid(node->table->oid);
@@ -502,7 +620,19 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   STRATA_ASSIGN_OR_RETURN(formats::RecordFormat format, formats::parse_record_format(stream->format));
   STRATA_ASSIGN_OR_RETURN(formats::RecordDecoder decoder, formats::RecordDecoder::make(format, fields));
   m->decoder_ = std::make_unique<formats::RecordDecoder>(std::move(decoder));
-  if (agg != nullptr) m->key_columns_ = output_keys(post, *agg);
+  if (agg != nullptr) {
+    std::vector<int32_t> keys(agg->groups.size());
+    for (size_t i = 0; i < keys.size(); ++i) keys[i] = static_cast<int32_t>(i);
+    m->key_columns_ = output_keys(post, *agg, keys);
+  } else if (top != nullptr && top->windows[0].kind == sql::WindowFunctionKind::kRowNumber) {
+    // (partition columns, row_number) identifies a row; rank() has ties.
+    std::vector<int32_t> keys;
+    for (const auto& p : top->windows[0].partition_by) keys.push_back(p->kind == BoundExprKind::kColumnRef ? p->column : -1);
+    keys.push_back(static_cast<int32_t>(top->children[0]->types.size()));
+    if (std::none_of(keys.begin(), keys.end(), [](int32_t k) { return k < 0; })) {
+      m->key_columns_ = output_keys(post, *top, keys);
+    }
+  }
   for (size_t i = 0; i < stream->columns.size() && !stream->watermark_column.empty(); ++i) {
     if (stream->columns[i].name == stream->watermark_column) m->event_time_column_ = static_cast<int32_t>(i);
   }
@@ -541,7 +671,51 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     m->emit_on_close_ = true;
   }
 
-  if (agg == nullptr) {
+  if (top != nullptr) {
+    if (m->emit_on_close_) return unsupported(name, "EMIT ON WINDOW CLOSE over a top-N");
+    // The state is the rows within the bound per group, as of the last step; a
+    // step ranks state ++ the new rows and keeps those within it again. Rows only
+    // arrive, so a row ranked out never comes back.
+    m->aggregate_ = true;
+    m->top_n_ = top_n;
+    m->delta_plan_ = top->children[0];
+    sql::prune_columns(*m->delta_plan_);
+    m->state_types_ = m->delta_plan_->types;
+    auto window_over_state = [&]() {
+      auto w = std::make_shared<LogicalPlan>();
+      w->kind = LogicalKind::kWindow;
+      w->types = top->types;
+      w->names = top->names;
+      w->windows.push_back(clone_window(top->windows[0]));
+      w->children.push_back(state_get(m->state_types_));
+      return w;
+    };
+    const int32_t rank_col = static_cast<int32_t>(m->state_types_.size());
+    const types::Type& rank_type = top->types[static_cast<size_t>(rank_col)];
+    STRATA_ASSIGN_OR_RETURN(sql::ScalarMatch le, functions->resolve_scalar("<=", {rank_type, rank_type}));
+    auto keep = std::make_shared<LogicalPlan>();
+    keep->kind = LogicalKind::kFilter;
+    keep->types = top->types;
+    keep->names = top->names;
+    keep->predicate = std::make_unique<BoundExpr>();
+    keep->predicate->kind = BoundExprKind::kFunction;
+    keep->predicate->function = le.function;
+    keep->predicate->type = le.return_type;
+    keep->predicate->children.push_back(sql::make_column_ref(rank_col, rank_type));
+    keep->predicate->children.push_back(
+        cast_if_needed(sql::make_constant(types::Value::bigint(top_n)), le.arg_types[1]));
+    keep->children.push_back(window_over_state());
+    auto back = std::make_shared<LogicalPlan>();
+    back->kind = LogicalKind::kProject;
+    back->types = m->state_types_;
+    for (size_t i = 0; i < m->state_types_.size(); ++i) {
+      back->exprs.push_back(sql::make_column_ref(static_cast<int32_t>(i), m->state_types_[i]));
+      back->names.push_back(top->names[i]);
+    }
+    back->children.push_back(keep);
+    m->combine_plan_ = back;
+    m->final_plan_ = with_post(window_over_state(), post);
+  } else if (agg == nullptr) {
     m->delta_plan_ = root;
     sql::prune_columns(*m->delta_plan_);
     m->state_types_ = root->types;
@@ -912,7 +1086,16 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
     }
     return Status::ok_status();
   };
-  if (aggregate_) {
+  if (top_n_ > 0) {
+    lines.push_back(fmt::format("  State: the rows ranked within the top {} of their group, {} columns", top_n_,
+                                state_types_.size()));
+    STRATA_RETURN_IF_ERROR(tree(fmt::format("Step 1, new records -> candidate rows (Scan ({}) reads the step's "
+                                            "records):",
+                                            stream_->name),
+                                *delta_plan_));
+    STRATA_RETURN_IF_ERROR(tree("Step 2, state ++ candidates -> the top rows per group (state):", *combine_plan_));
+    STRATA_RETURN_IF_ERROR(tree("Step 3, state -> the view's rows:", *final_plan_));
+  } else if (aggregate_) {
     lines.push_back(fmt::format("  State: one row per {}, {} columns (group keys, then partial aggregates)",
                                 distinct_state_ ? "group and distinct argument values" : "group",
                                 state_types_.size()));

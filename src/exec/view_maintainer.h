@@ -106,6 +106,9 @@ struct ViewStats {
 // at least streams.view_step_bytes and at most max(that, this)).
 inline constexpr int64_t kStepBytesAdaptiveMax = 64 << 20;
 
+// The largest N of a top-N view (rows kept per group).
+inline constexpr int64_t kTopNMax = 100000;
+
 // Records over which a view's freshness percentiles are taken.
 inline constexpr size_t kFreshnessWindow = 4096;
 
@@ -224,6 +227,7 @@ class ViewMaintainer {
   bool aggregate_ = false;
   std::optional<std::vector<int32_t>> key_columns_;  // aggregate views: see key_columns()
   bool distinct_state_ = false;  // count(DISTINCT): state rows per (keys, distinct arguments)
+  int64_t top_n_ = 0;            // top-N views: rows kept per group (state = those rows)
   sql::LogicalPlanPtr delta_plan_;    // append: the view; aggregate: the partial aggregate
   sql::LogicalPlanPtr combine_plan_;  // aggregate: state ++ partial rows -> state
   sql::LogicalPlanPtr final_plan_;    // aggregate: state -> the view's rows

@@ -203,8 +203,9 @@ Result<std::unique_ptr<ViewSink>> ViewSink::make(std::shared_ptr<const catalog::
   const std::optional<std::vector<int32_t>>& keys = view.key_columns();
   s->keyed_ = !view.append_only();
   if (s->keyed_ && !keys) {
-    return Status::sql("0A000", fmt::format("sink \"{}\": materialized view \"{}\" does not select every GROUP BY "
-                                            "column, so its rows have no key to sink by",
+    return Status::sql("0A000", fmt::format("sink \"{}\": the rows of materialized view \"{}\" change but have no "
+                                            "key in its SELECT list (every GROUP BY column; for a top-N, the "
+                                            "PARTITION BY columns and row_number())",
                                             def->name, vname));
   }
   if (keys) s->key_columns_ = *keys;

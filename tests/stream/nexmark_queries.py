@@ -59,6 +59,14 @@ QUERIES = {
            "count(*) FILTER (WHERE price >= 1000000) AS rank3_bids, "
            "min(price) AS min_price, max(price) AS max_price, avg(price) AS avg_price, sum(price) AS sum_price "
            "FROM bid GROUP BY auction, to_char(date_time, 'YYYY-MM-DD')",
+    # q18 (the last bid per bidder and auction) and q19 (the 10 highest bids per
+    # auction): top-N per group. The ORDER BY ends with every column as a tie
+    # break, so that any two correct answers are the same rows.
+    "q18": "SELECT auction, bidder, price, channel, url, date_time, extra FROM (SELECT *, ROW_NUMBER() OVER "
+           "(PARTITION BY bidder, auction ORDER BY date_time DESC, price DESC, channel, url, extra) AS rank_number "
+           "FROM bid) t WHERE rank_number <= 1",
+    "q19": "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY auction ORDER BY price DESC, date_time, bidder, "
+           "channel, url, extra) AS rank_number FROM bid) t WHERE rank_number <= 10",
     "q21": "SELECT auction, bidder, price, channel, "
            "CASE WHEN lower(channel) = 'apple' THEN '0' WHEN lower(channel) = 'google' THEN '1' "
            "WHEN lower(channel) = 'facebook' THEN '2' WHEN lower(channel) = 'baidu' THEN '3' "

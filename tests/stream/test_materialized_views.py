@@ -511,3 +511,52 @@ def test_union_all_of_one_stream(server):
             cur.execute("CREATE MATERIALIZED VIEW nope AS " + q)
         assert e.value.pgcode == "0A000" and why in e.value.pgerror, e.value.pgerror
     conn.close()
+
+
+TOP3 = ("SELECT country, order_id, amount, rn FROM (SELECT country, order_id, amount, row_number() OVER "
+        "(PARTITION BY country ORDER BY amount DESC NULLS LAST, order_id) AS rn FROM orders) t WHERE rn <= 3")
+LATEST = ("SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY country ORDER BY order_id DESC) AS rn "
+          "FROM orders) t WHERE rn = 1")
+DENSE = ("SELECT country, amount FROM (SELECT country, amount, dense_rank() OVER (PARTITION BY country "
+         "ORDER BY amount) AS r FROM orders WHERE amount IS NOT NULL) t WHERE r < 3 AND amount > 1")
+
+
+def test_top_n_and_dedup_views_equal_batch_and_survive_restart(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    create(cur)
+    views = {"top3": TOP3, "latest": LATEST, "dense": DENSE}
+    for name, q in views.items():
+        cur.execute(f"CREATE MATERIALIZED VIEW {name} AS {q}")
+    cur.execute("EXPLAIN CREATE MATERIALIZED VIEW x AS " + TOP3)
+    plan = "\n".join(r[0] for r in cur.fetchall())
+    assert "State: the rows ranked within the top 3 of their group" in plan, plan
+    for first in (1, 301):
+        produce(server, "shop.orders", orders(first, 300))
+        for name, q in views.items():
+            wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1, 2", q + " ORDER BY 1, 2")
+    # 3 rows for each of the 4 countries (NULL is one).
+    assert rows(cur, "SELECT count(*) FROM top3") == [(12,)]
+    conn.close()
+    server.stop()
+    server.start()
+    conn = connect(server)
+    cur = conn.cursor()
+    produce(server, "shop.orders", orders(601, 300))
+    for name, q in views.items():
+        wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1, 2", q + " ORDER BY 1, 2")
+    assert rows(cur, "SELECT max(order_id) FROM latest") == [(900,)]
+
+    def refused(q, words):
+        with pytest.raises(psycopg2.Error) as e:
+            cur.execute("CREATE MATERIALIZED VIEW bad AS " + q)
+        assert e.value.pgcode == "0A000" and words in e.value.pgerror, e.value.pgerror
+    refused("SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY country ORDER BY amount) AS rn "
+            "FROM orders) t", "without a filter bounding it")
+    refused("SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY country) AS rn FROM orders) t WHERE rn <= 2",
+            "without ORDER BY")
+    refused("SELECT * FROM (SELECT *, lag(amount) OVER (ORDER BY order_id) AS l FROM orders) t WHERE l > 3",
+            "lag()")
+    refused("SELECT * FROM (SELECT *, row_number() OVER (ORDER BY order_id) AS rn FROM orders) t WHERE rn <= 0",
+            "lets no rank through")
+    conn.close()

@@ -168,6 +168,20 @@ def test_nexmark_views_equal_batch_queries(server, tmp_path):
     assert {(r[0], r[1]): r[2] for r in got["q17"]} == dict(per_day)
     assert all(r[2] == r[3] + r[4] + r[5] for r in got["q17"])
 
+    # q18: the latest bid time of each (bidder, auction); q19: each auction's 10 highest prices.
+    latest = {}
+    for b in bids:
+        k = (b["bidder"], b["auction"])
+        latest[k] = max(latest.get(k, b["date_time"]), b["date_time"])
+    assert {(r[1], r[0]): r[5] for r in got["q18"]} == {k: ts(v) for k, v in latest.items()}
+    assert len(got["q18"]) == len(latest)
+    prices = collections.defaultdict(list)
+    for b in bids:
+        prices[b["auction"]].append(b["price"])
+    want_q19 = multiset((a, p) for a, ps in prices.items() for p in sorted(ps, reverse=True)[:10])
+    assert multiset((r[0], r[2]) for r in got["q19"]) == want_q19
+    assert max(r[7] for r in got["q19"]) == 10
+
     hot = {"apple": "0", "google": "1", "facebook": "2", "baidu": "3"}
     want_q21 = collections.Counter()
     for b in bids:

@@ -324,3 +324,22 @@ def test_kill9_leaves_every_sink_exactly_once(tmp_path):
     finally:
         srv.stop(check=False)
         srv.close()
+
+
+def test_upsert_sink_of_a_top_n_view_is_keyed_by_group_and_rank(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute(STREAM)
+    cur.execute("CREATE MATERIALIZED VIEW top2 AS SELECT country, rn, order_id, amount FROM (SELECT *, "
+                "row_number() OVER (PARTITION BY country ORDER BY amount DESC NULLS LAST, order_id) AS rn "
+                "FROM orders) t WHERE rn <= 2")
+    cur.execute("CREATE SINK top2_out FROM top2 INTO TOPIC 'shop.top2'")  # upsert: the default
+    for first in (1, 201):
+        produce(server, "shop.orders", orders(first, 200))
+        want = {norm(r) for r in view_json(cur, "top2")}
+        wait_for(lambda: True if {norm(r) for r in upsert_table(kcat_records(server, "shop.top2")).values()}
+                 == {norm(r) for r in view_json(cur, "top2")} else "behind", what="top-N upsert")
+    recs = kcat_records(server, "shop.top2")
+    assert {tuple(sorted(parse(k))) for _, _, k, _ in recs} == {("country", "rn")}
+    assert len(upsert_table(recs)) == len(want) == 10
+    conn.close()
