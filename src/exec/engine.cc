@@ -231,6 +231,9 @@ Status Engine::start_streams() {
   ro.checkpoint_interval_ms = std::max<int64_t>(1, options_.checkpoint_interval_ms);
   ro.step_bytes = std::max<int32_t>(1024, options_.view_step_bytes);
   ro.state_bytes_max = options_.view_state_bytes_max;
+  ro.threads = options_.stream_runtime_threads > 0
+                   ? options_.stream_runtime_threads
+                   : std::clamp(static_cast<int32_t>(std::thread::hardware_concurrency()), 1, 16);
   std::string dir;
   auto snap = catalog_->snapshot();
   if (!options_.data_dir.empty()) {

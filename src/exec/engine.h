@@ -54,6 +54,7 @@ struct EngineOptions {
   int64_t checkpoint_interval_ms = 1000;
   int32_t view_step_bytes = 1 << 20;
   int64_t view_state_bytes_max = int64_t{1} << 30;  // per view (StreamRuntimeOptions::state_bytes_max)
+  int32_t stream_runtime_threads = 0;  // StreamRuntimeOptions::threads; 0 = the core count (max 16)
 
   static int default_parallel_workers();
 };

@@ -16,8 +16,8 @@ StreamRuntime::~StreamRuntime() { stop(); }
 
 void StreamRuntime::start() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] { run(); });
+  if (!threads_.empty() || stopping_) return;
+  for (int32_t i = 0; i < std::max(1, options_.threads); ++i) threads_.emplace_back([this] { run(); });
 }
 
 void StreamRuntime::stop() {
@@ -26,7 +26,23 @@ void StreamRuntime::stop() {
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    threads.swap(threads_);
+  }
+  if (threads.empty()) return;
+  for (auto& t : threads) t.join();
+  // The last checkpoints, once every thread is done.
+  std::vector<std::shared_ptr<Entry>> entries;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [oid, e] : views_) entries.push_back(e);
+  }
+  for (auto& e : entries) {
+    std::lock_guard<std::mutex> lock(e->mu);
+    checkpoint(*e, true);
+  }
 }
 
 std::string StreamRuntime::checkpoint_path(catalog::Oid oid) const {
@@ -132,7 +148,6 @@ std::shared_ptr<ViewMaintainer> StreamRuntime::find(catalog::Oid oid) const {
 }
 
 bool StreamRuntime::step(Entry& e) {
-  std::lock_guard<std::mutex> lock(e.mu);
   if (e.removed || !e.view->failure().ok()) return false;
   auto now = std::chrono::steady_clock::now();
   if (now < e.retry_after) return false;
@@ -151,7 +166,6 @@ bool StreamRuntime::step(Entry& e) {
 }
 
 void StreamRuntime::checkpoint(Entry& e, bool force) {
-  std::lock_guard<std::mutex> lock(e.mu);
   if (e.removed) return;
   // What an earlier emission left undelivered goes first: the view's next
   // checkpoint waits for it (view_sink.h, "Exactly once").
@@ -226,6 +240,9 @@ void StreamRuntime::run() {
     }
     bool progress = false;
     for (auto& e : entries) {
+      // A view another thread is stepping is passed by.
+      std::unique_lock<std::mutex> lock(e->mu, std::try_to_lock);
+      if (!lock.owns_lock()) continue;
       progress = step(*e) || progress;
       checkpoint(*e, false);
     }
@@ -233,12 +250,6 @@ void StreamRuntime::run() {
     std::unique_lock<std::mutex> lock(mu_);
     wake_.wait_for(lock, std::chrono::milliseconds(options_.idle_wait_ms), [this] { return stopping_; });
   }
-  std::vector<std::shared_ptr<Entry>> entries;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (auto& [oid, e] : views_) entries.push_back(e);
-  }
-  for (auto& e : entries) checkpoint(*e, true);
 }
 
 }  // namespace strata::exec

@@ -1,11 +1,13 @@
 // StreamRuntime: the engine's thread that keeps every materialized view current
 // (docs/streams.md, "Runtime and checkpoints").
 //
-// One thread (started by start(), joined by stop()) loops over the views: each
-// view takes one bounded step (ViewMaintainer::step: at most `step_bytes` of new
-// records), and a view whose state changed is checkpointed once
-// `checkpoint_interval_ms` has passed since its last checkpoint. When no view has
-// new records the thread waits `idle_wait_ms` (or until stop). A failing step
+// `threads` threads (started by start(), joined by stop()) loop over the views:
+// each view takes one bounded step (ViewMaintainer::step: at most `step_bytes` of
+// new records), and a view whose state changed is checkpointed once
+// `checkpoint_interval_ms` has passed since its last checkpoint. A view is
+// stepped by one thread at a time (the one holding its entry's mutex; the others
+// pass it by), so views run in parallel and each view's steps stay in order.
+// When no view has new records a thread waits `idle_wait_ms` (or until stop). A failing step
 // (the log unavailable, a topic deleted) is logged and retried after
 // `retry_wait_ms`; it changes nothing. stop() writes a last checkpoint of every
 // changed view, so a clean shutdown replays nothing.
@@ -48,6 +50,7 @@ struct StreamRuntimeOptions {
   int64_t state_bytes_max = int64_t{1} << 30;
   int64_t idle_wait_ms = 20;
   int64_t retry_wait_ms = 500;
+  int32_t threads = 1;
 };
 
 class StreamRuntime {
@@ -57,7 +60,8 @@ class StreamRuntime {
   ~StreamRuntime();
 
   void start();
-  // Idempotent. Returns after the thread has written its last checkpoints.
+  // Idempotent. Returns after the threads have stopped and the last checkpoints
+  // (and sink emissions) of every changed view are written.
   void stop();
 
   // Where view `oid` keeps its checkpoint ("" without checkpoints).
@@ -92,8 +96,9 @@ class StreamRuntime {
     std::string last_sink_error;                   // under mu
   };
   void run();
-  // One step of the entry; true when it consumed records.
+  // One step of the entry; true when it consumed records. REQUIRES: e.mu held.
   bool step(Entry& e);
+  // REQUIRES: e.mu held.
   void checkpoint(Entry& e, bool force);
   std::shared_ptr<Entry> entry(catalog::Oid view_oid) const;
   // Logs a sink's failed step once per distinct error.
@@ -107,7 +112,7 @@ class StreamRuntime {
   std::condition_variable wake_;
   std::map<catalog::Oid, std::shared_ptr<Entry>> views_;
   bool stopping_ = false;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace strata::exec

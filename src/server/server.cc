@@ -61,6 +61,9 @@ Status Server::open() {
     engine_options.checkpoint_interval_ms = config_.streams.checkpoint_interval_ms;
     engine_options.view_step_bytes = static_cast<int32_t>(std::min<int64_t>(config_.streams.view_step_bytes, 64 << 20));
     engine_options.view_state_bytes_max = config_.streams.view_state_bytes_max;
+    if (config_.streams.runtime_threads > 0) {
+      engine_options.stream_runtime_threads = std::min(config_.streams.runtime_threads, 16);
+    }
     STRATA_ASSIGN_OR_RETURN(state_->engine, exec::Engine::open(fs, engine_options));
     state_->sql = std::make_unique<SqlBackend>(state_->engine.get());
     pg_backend_ = state_->sql.get();

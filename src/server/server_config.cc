@@ -96,6 +96,7 @@ std::map<std::string, Setter> setters(ServerConfig* c) {
   m["streams.checkpoint_interval_ms"] = int_setter(&c->streams.checkpoint_interval_ms, 1);
   m["streams.view_step_bytes"] = int_setter(&c->streams.view_step_bytes, 1024);
   m["streams.view_state_bytes_max"] = int_setter(&c->streams.view_state_bytes_max, 1 << 20);
+  m["streams.runtime_threads"] = int_setter(&c->streams.runtime_threads, 0);
   m["http.listen"] = string_setter(&c->http_listen);
   m["log.flush_interval_ms"] = int_setter(&c->log.flush_interval_ms, 1);
   m["log.maintenance_interval_ms"] = int_setter(&c->log.maintenance_interval_ms, 10);

@@ -28,6 +28,7 @@ struct StreamsConfig {
   int64_t checkpoint_interval_ms = 1000;  // per view: offsets and state committed this often
   int64_t view_step_bytes = 1 << 20;      // bytes of records one view reads per step
   int64_t view_state_bytes_max = int64_t{1} << 30;  // a view whose state would grow past it stops
+  int32_t runtime_threads = 0;            // threads stepping views; 0 = cores (max 16)
 };
 
 struct ServerConfig {

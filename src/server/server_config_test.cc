@@ -20,6 +20,9 @@ worker_threads = 3
 [sql]
 query_memory_bytes = 67108864
 parallel_workers = 2
+[streams]
+checkpoint_interval_ms = 300
+runtime_threads = 4
 [log]
 flush_interval_ms = 250
 [log.topic_defaults]
@@ -39,6 +42,8 @@ flush_interval_ms = 250
   EXPECT_EQ(c.sql.query_memory_bytes, 67108864);
   EXPECT_EQ(c.sql.parallel_workers, 2);
   EXPECT_EQ(c.sql.parallel_rows_min, 131072);
+  EXPECT_EQ(c.streams.checkpoint_interval_ms, 300);
+  EXPECT_EQ(c.streams.runtime_threads, 4);
   EXPECT_EQ(c.log.topic_defaults.retention_ms, 60000);
   EXPECT_EQ(c.log.topic_defaults.cleanup_policy, log::CleanupPolicy::kCompact);
   EXPECT_TRUE(c.validate().ok());
@@ -56,6 +61,7 @@ TEST(ServerConfig, BadValuesAreErrors) {
   EXPECT_FALSE(c.load_toml_string("[kafka]\nnum_partitions = 0\n", "t").ok());
   EXPECT_FALSE(c.load_toml_string("[kafka]\nnum_partitions = \"three\"\n", "t").ok());
   EXPECT_FALSE(c.load_toml_string("log_level = \"loud\"\n", "t").ok());
+  EXPECT_FALSE(c.load_toml_string("[streams]\nruntime_threads = -1\n", "t").ok());
   EXPECT_FALSE(c.load_toml_string("[log.topic_defaults]\n\"cleanup.policy\" = \"sometimes\"\n", "t").ok());
   EXPECT_FALSE(c.load_toml_string("data_dir = \n", "t").ok());                       // syntax error
   EXPECT_FALSE(c.load_toml_string("[sql]\nquery_memory_bytes = 1000\n", "t").ok());  // under 1 MiB
