@@ -444,7 +444,9 @@ Status ViewSink::deliver(TopicAccess* access) {
     STRATA_ASSIGN_OR_RETURN(std::vector<PartitionOffsets> parts, access->partitions(def_->topic));
     for (auto& [p, pp] : pending_) {
       if (!pp.recovered) continue;
-      auto it = std::find_if(parts.begin(), parts.end(), [&](const PartitionOffsets& o) { return o.partition == p; });
+      const int32_t partition = p;  // clang 14 cannot capture a structured binding
+      auto it = std::find_if(parts.begin(), parts.end(),
+                             [&](const PartitionOffsets& o) { return o.partition == partition; });
       if (it == parts.end()) {
         Status s = Status::sql("55000", fmt::format("sink \"{}\": partition {} of topic \"{}\" is gone", def_->name,
                                                     p, def_->topic));
