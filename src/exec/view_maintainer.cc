@@ -852,13 +852,13 @@ Status ViewMaintainer::split_distinct_aggregate(const LogicalPlan& agg, const st
     std::string fn = a.function != nullptr ? a.function->name : a.name;
     if (!a.order_by.empty()) return unsupported(name, fmt::format("{}(... ORDER BY ...)", fn));
     if (!a.direct_args.empty()) return unsupported(name, fmt::format("the ordered-set aggregate {}", fn));
-    if (a.distinct && (fn != "count" || a.args.size() != 1)) {
-      return unsupported(name, fmt::format("{}(DISTINCT ...)", fn));
-    }
-    if (!a.distinct && fn != "count" && fn != "sum" && fn != "min" && fn != "max" && fn != "avg") {
+    if (fn != "count" && fn != "sum" && fn != "min" && fn != "max" && fn != "avg") {
       return unsupported(name, fmt::format("the aggregate {}()", fn));
     }
-    if (!a.distinct && fn == "avg") return unsupported(name, "avg() next to count(DISTINCT ...)");
+    if (a.distinct && a.args.size() != 1) return unsupported(name, fmt::format("{}(DISTINCT ...) of several arguments", fn));
+    if (fn == "avg" && !a.args[0]->type.is_numeric()) {
+      return unsupported(name, fmt::format("avg() of {}", a.args[0]->type.name()));
+    }
     if (!a.distinct) continue;
     std::string text = a.args[0]->to_string();
     auto it = std::find(distinct_texts.begin(), distinct_texts.end(), text);
@@ -876,6 +876,30 @@ Status ViewMaintainer::split_distinct_aggregate(const LogicalPlan& agg, const st
   std::vector<int64_t> partial_col(agg.aggregates.size(), -1);
   for (size_t k = 0; k < agg.aggregates.size(); ++k) {
     const sql::BoundAggregate& a = agg.aggregates[k];
+    if (!a.distinct && a.function->name == "avg") {
+      // avg as a sum and a count (the count right after the sum), as the plain path's.
+      const types::Type& t = a.args[0]->type;
+      sql::BoundExprPtr arg = a.args[0]->clone();
+      if (t.id() == types::TypeId::kReal) arg = sql::make_cast(std::move(arg), types::Type::double_precision());
+      STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch sum, functions_->resolve_aggregate("sum", {arg->type}));
+      STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch count, functions_->resolve_aggregate("count", {t}));
+      sql::BoundAggregate ps;
+      ps.function = sum.function;
+      ps.args.push_back(cast_if_needed(std::move(arg), sum.arg_types[0]));
+      if (a.filter) ps.filter = a.filter->clone();
+      ps.type = sum.return_type;
+      ps.name = "sum";
+      sql::BoundAggregate pc;
+      pc.function = count.function;
+      pc.args.push_back(cast_if_needed(a.args[0]->clone(), count.arg_types[0]));
+      if (a.filter) pc.filter = a.filter->clone();
+      pc.type = count.return_type;
+      pc.name = "count";
+      partial_col[k] = static_cast<int64_t>(keys + partial->aggregates.size());
+      partial->aggregates.push_back(std::move(ps));
+      partial->aggregates.push_back(std::move(pc));
+      continue;
+    }
     if (!a.distinct) {
       partial_col[k] = static_cast<int64_t>(keys + partial->aggregates.size());
       partial->aggregates.push_back(clone_aggregate(a));
@@ -910,16 +934,31 @@ Status ViewMaintainer::split_distinct_aggregate(const LogicalPlan& agg, const st
     final_agg->types.push_back(state_types_[i]);
     final_agg->names.push_back(agg.names[i]);
   }
+  // Where each original aggregate's value is among final_agg's columns (avg: its
+  // sum, then its count).
+  std::vector<size_t> final_col(agg.aggregates.size());
   for (size_t k = 0; k < agg.aggregates.size(); ++k) {
     const sql::BoundAggregate& a = agg.aggregates[k];
+    final_col[k] = final_agg->types.size();
     sql::BoundAggregate c;
+    if (!a.distinct && a.function->name == "avg") {
+      for (const char* part : {"sum", "count"}) {
+        const size_t col = static_cast<size_t>(partial_col[k]) + (part[0] == 's' ? 0 : 1);
+        STRATA_ASSIGN_OR_RETURN(sql::BoundAggregate m, merge_partial(functions_, part, state_types_, col));
+        final_agg->types.push_back(m.type);
+        final_agg->names.push_back(m.name);
+        final_agg->aggregates.push_back(std::move(m));
+      }
+      continue;
+    }
     if (a.distinct) {
+      // fn(DISTINCT d) over the state's rows, one per distinct value of d.
       const size_t col = distinct_key[k];
-      STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch count,
-                              functions_->resolve_aggregate("count", {state_types_[col]}));
-      c.function = count.function;
+      const std::string fn = a.function->name;
+      STRATA_ASSIGN_OR_RETURN(sql::AggregateMatch match, functions_->resolve_aggregate(fn, {state_types_[col]}));
+      c.function = match.function;
       c.args.push_back(
-          cast_if_needed(sql::make_column_ref(static_cast<int32_t>(col), state_types_[col]), count.arg_types[0]));
+          cast_if_needed(sql::make_column_ref(static_cast<int32_t>(col), state_types_[col]), match.arg_types[0]));
       c.distinct = true;
       if (partial_col[k] >= 0) {
         auto is_true = std::make_unique<BoundExpr>();
@@ -929,8 +968,8 @@ Status ViewMaintainer::split_distinct_aggregate(const LogicalPlan& agg, const st
                                                          state_types_[static_cast<size_t>(partial_col[k])]));
         c.filter = std::move(is_true);
       }
-      c.type = count.return_type;
-      c.name = "count";
+      c.type = match.return_type;
+      c.name = fn;
     } else {
       STRATA_ASSIGN_OR_RETURN(
           c, merge_partial(functions_, a.function->name, state_types_, static_cast<size_t>(partial_col[k])));
@@ -943,15 +982,30 @@ Status ViewMaintainer::split_distinct_aggregate(const LogicalPlan& agg, const st
   out->kind = LogicalKind::kProject;
   out->children.push_back(final_agg);
   for (size_t i = 0; i < g + agg.aggregates.size(); ++i) {
-    sql::BoundExprPtr e = sql::make_column_ref(static_cast<int32_t>(i), final_agg->types[i]);
-    if (i >= g && !agg.aggregates[i - g].distinct && agg.aggregates[i - g].function->name == "count") {
+    const size_t col = i < g ? i : final_col[i - g];
+    sql::BoundExprPtr e = sql::make_column_ref(static_cast<int32_t>(col), final_agg->types[col]);
+    const sql::BoundAggregate* a = i < g ? nullptr : &agg.aggregates[i - g];
+    if (a != nullptr && !a->distinct && a->function->name == "count") {
       // A count over no state rows (no GROUP BY, no input yet) is 0, not NULL.
       auto zero = std::make_unique<BoundExpr>();
       zero->kind = BoundExprKind::kCoalesce;
-      zero->type = final_agg->types[i];
+      zero->type = final_agg->types[col];
       zero->children.push_back(std::move(e));
-      zero->children.push_back(cast_if_needed(sql::make_constant(types::Value::bigint(0)), final_agg->types[i]));
+      zero->children.push_back(cast_if_needed(sql::make_constant(types::Value::bigint(0)), final_agg->types[col]));
       e = std::move(zero);
+    } else if (a != nullptr && !a->distinct && a->function->name == "avg") {
+      // avg = sum / count in the avg's type, as the plain path divides.
+      STRATA_ASSIGN_OR_RETURN(sql::ScalarMatch div, functions_->resolve_scalar("/", {a->type, a->type}));
+      auto d = std::make_unique<BoundExpr>();
+      d->kind = BoundExprKind::kFunction;
+      d->function = div.function;
+      d->type = div.return_type;
+      d->name = "avg";
+      d->children.push_back(cast_if_needed(cast_if_needed(std::move(e), a->type), div.arg_types[0]));
+      d->children.push_back(cast_if_needed(
+          cast_if_needed(sql::make_column_ref(static_cast<int32_t>(col + 1), final_agg->types[col + 1]), a->type),
+          div.arg_types[1]));
+      e = std::move(d);
     }
     out->exprs.push_back(cast_if_needed(std::move(e), agg.types[i]));
   }

@@ -417,6 +417,10 @@ DISTINCT_VIEWS = {
                "count(DISTINCT order_id % 10) FILTER (WHERE amount < 10) AS small FROM orders",
     "busy": "SELECT country, count(DISTINCT order_id % 7) AS k FROM orders GROUP BY country "
             "HAVING count(DISTINCT order_id % 7) > 3",
+    # Other DISTINCT aggregates, and avg next to them.
+    "distinct_sums": "SELECT country, sum(DISTINCT order_id % 13) AS s13, avg(DISTINCT amount) AS mean_distinct, "
+                     "min(DISTINCT amount) AS lo, avg(amount) AS mean, avg(amount) FILTER (WHERE order_id % 2 = 0) "
+                     "AS mean_even, count(amount) AS na FROM orders GROUP BY country",
     # SELECT DISTINCT: GROUP BY every column.
     "seen": "SELECT DISTINCT country, order_id % 3 AS k FROM orders WHERE amount > 20",
 }
