@@ -240,6 +240,24 @@ const BoundExpr* follow(const BoundExpr* e, const LogicalPlan** at) {
   return e;
 }
 
+// follow(), and also down through joins into the left input for its columns (a
+// cross, inner or left join passes them through unchanged).
+const BoundExpr* follow_deep(const BoundExpr* e, const LogicalPlan** at) {
+  while (true) {
+    e = follow(e, at);
+    const LogicalPlan* node = *at;
+    if (e->kind != BoundExprKind::kColumnRef || node->kind != LogicalKind::kJoin || node->children.size() != 2) {
+      return e;
+    }
+    const auto k = node->join_kind;
+    if (k != sql::LogicalJoinKind::kCross && k != sql::LogicalJoinKind::kInner && k != sql::LogicalJoinKind::kLeft) {
+      return e;
+    }
+    if (static_cast<size_t>(e->column) >= node->children[0]->types.size()) return e;
+    *at = node->children[0].get();
+  }
+}
+
 // A constant positive interval without months, in microseconds.
 std::optional<int64_t> fixed_interval_us(const BoundExpr* e) {
   if (e->kind != BoundExprKind::kConstant || e->value.is_null() || e->type.id() != types::TypeId::kInterval) {
@@ -261,7 +279,7 @@ std::optional<int64_t> window_start_size(const BoundExpr* e, const LogicalPlan* 
   const LogicalPlan* size_at = at;
   std::optional<int64_t> size = fixed_interval_us(follow(e->children[0].get(), &size_at));
   const LogicalPlan* ts_at = at;
-  const BoundExpr* ts = follow(e->children[1].get(), &ts_at);
+  const BoundExpr* ts = follow_deep(e->children[1].get(), &ts_at);
   const LogicalPlan* origin_at = at;
   const BoundExpr* origin = follow(e->children[2].get(), &origin_at);
   if (!size || ts->kind != BoundExprKind::kColumnRef || ts_at->kind != LogicalKind::kGet ||
@@ -269,6 +287,43 @@ std::optional<int64_t> window_start_size(const BoundExpr* e, const LogicalPlan* 
     return std::nullopt;
   }
   return size;
+}
+
+// HOP's window_start, as the binder writes it (docs/streams.md, "Hopping
+// windows"): date_bin(slide, <event_col>, origin) - hop_offset, hop_offset the
+// column of constant non-negative intervals that HOP cross-joins. Returns the
+// slide and the largest offset, or nullopt.
+struct HopStart {
+  int64_t slide = 0;
+  int64_t max_offset = 0;
+};
+std::optional<HopStart> hop_window_start(const BoundExpr* e, const LogicalPlan* at, int32_t event_col) {
+  if (e->kind != BoundExprKind::kFunction || e->function == nullptr || e->function->name != "-" ||
+      e->children.size() != 2) {
+    return std::nullopt;
+  }
+  std::optional<int64_t> slide = window_start_size(e->children[0].get(), at, event_col);
+  const LogicalPlan* off_at = at;
+  const BoundExpr* off = follow_deep(e->children[1].get(), &off_at);
+  if (!slide || off->kind != BoundExprKind::kColumnRef || off_at->kind != LogicalKind::kJoin ||
+      off_at->join_kind != sql::LogicalJoinKind::kCross || off_at->children.size() != 2 ||
+      off_at->children[1]->kind != LogicalKind::kValues) {
+    return std::nullopt;
+  }
+  const size_t col = static_cast<size_t>(off->column) - off_at->children[0]->types.size();
+  HopStart h;
+  h.slide = *slide;
+  for (const auto& row : off_at->children[1]->rows) {
+    if (col >= row.size() || row[col]->kind != BoundExprKind::kConstant || row[col]->value.is_null() ||
+        row[col]->type.id() != types::TypeId::kInterval) {
+      return std::nullopt;
+    }
+    const types::Interval& iv = row[col]->value.as_interval();
+    const int64_t us = int64_t{iv.days} * 86'400'000'000 + iv.micros;
+    if (iv.months != 0 || us < 0) return std::nullopt;
+    h.max_offset = std::max(h.max_offset, us);
+  }
+  return h;
 }
 
 // A data exception (SQLSTATE class 22: division by zero, out of range, a bad
@@ -658,15 +713,23 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
         const LogicalPlan* plus_at = at;
         const BoundExpr* size_e = follow(e->children[1].get(), &plus_at);
         std::optional<int64_t> start = window_start_size(e->children[0].get(), at, m->event_time_column_);
-        if (start && fixed_interval_us(size_e) == start) {
+        std::optional<int64_t> size = fixed_interval_us(size_e);
+        if (start && size == start) {
           m->window_key_ = static_cast<int32_t>(i);
           m->window_end_offset_us_ = 0;  // the key is window_end itself
+        } else if (std::optional<HopStart> hop = hop_window_start(e->children[0].get(), at, m->event_time_column_);
+                   hop && size && *size % hop->slide == 0 && hop->max_offset + hop->slide <= *size) {
+          // HOP's window_end: every row's window ends after the row's event time
+          // (offsets below size - slide + 1), so a closed window gets no more rows.
+          m->window_key_ = static_cast<int32_t>(i);
+          m->window_end_offset_us_ = 0;
         }
       }
     }
     if (m->window_key_ < 0) {
-      return refuse(fmt::format("needs GROUP BY window_start or window_end of TUMBLE({}, {}, ...)", stream->name,
-                                stream->watermark_column));
+      return refuse(fmt::format("needs GROUP BY window_start or window_end of TUMBLE({0}, {1}, ...), or window_end "
+                                "of HOP({0}, {1}, slide, size) with size a multiple of slide",
+                                stream->name, stream->watermark_column));
     }
     m->emit_on_close_ = true;
   }

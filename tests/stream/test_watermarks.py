@@ -219,6 +219,39 @@ def test_emit_on_window_close_needs_a_watermark_and_a_window_key(server):
     conn.close()
 
 
+HOPPED = ("SELECT window_start, window_end, count(*) AS n, min(user_id) AS first_user "
+          "FROM HOP(clicks, ts, INTERVAL '1 minute', INTERVAL '3 minutes') GROUP BY window_start, window_end")
+
+
+def test_emit_on_window_close_over_hop_shows_each_window_once_closed(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    create(cur)
+    cur.execute("CREATE MATERIALIZED VIEW hopped AS " + HOPPED + " EMIT ON WINDOW CLOSE")
+    rng = random.Random(3)
+    stamps = sorted(at(12, 0) + dt.timedelta(seconds=rng.uniform(0, 900)) for _ in range(400))
+    seen = 0
+    for chunk in range(4):
+        batch = stamps[chunk * 100:(chunk + 1) * 100]
+        produce(server, "wm.clicks", [click(seen + i, t) for i, t in enumerate(batch)])
+        seen += len(batch)
+        wait_read(cur, seen)
+        bound = late_before(cur)["hopped"]
+        # Exactly the batch query's windows that end at or before the late bound.
+        want = [r for r in rows(cur, HOPPED + " ORDER BY 1") if r[1] <= bound]
+        assert rows(cur, "SELECT * FROM hopped ORDER BY 1") == want
+        assert want and all(r[1] - r[0] == dt.timedelta(minutes=3) for r in want)
+    # Nothing was late (in order), and every closed window counts its 3 minutes of clicks.
+    assert {r[1]: r[5] for r in rows(cur, "SHOW MATERIALIZED VIEWS")}["hopped"] == 0
+    for start, end, n, _ in rows(cur, "SELECT * FROM hopped"):
+        assert n == sum(1 for t in stamps if start <= t < end)
+    with pytest.raises(psycopg2.Error) as e:
+        cur.execute("CREATE MATERIALIZED VIEW bad AS SELECT window_end, count(*) FROM HOP(clicks, ts, "
+                    "INTERVAL '2 minutes', INTERVAL '3 minutes') GROUP BY window_end EMIT ON WINDOW CLOSE")
+    assert e.value.pgcode == "0A000" and "multiple of slide" in e.value.pgerror, e.value.pgerror
+    conn.close()
+
+
 def test_kill9_keeps_closed_windows_exact(tmp_path):
     """Nexmark bids produced in order while the server is killed ten times: the
     event times, the late bound and the closed windows survive every crash (view
