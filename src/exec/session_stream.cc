@@ -246,6 +246,13 @@ Result<StatementResult> Session::run_drop_stream(const sql::DropStmt& d) {
                             n.location);
           }
         }
+        // A view joining this stream with its own (the view's query names it).
+        if (std::string reader = materialized_view_reading(next, it->second->oid); !reader.empty()) {
+          return error_at("2BP01",
+                          fmt::format("cannot drop stream \"{}\" because materialized view \"{}\" depends on it",
+                                      name, reader),
+                          n.location);
+        }
         next.streams.erase(it);
         return Status::ok_status();
       }

@@ -172,6 +172,19 @@ std::vector<uint8_t> encode_view_checkpoint(const ViewCheckpoint& c) {
   w.uvarint(c.state_types.size());
   for (const auto& t : c.state_types) put_type(w, t);
   put_batches(w, c.state_types, c.state);
+  w.u8(c.join ? 1 : 0);
+  if (c.join) {
+    w.uvarint(c.join->next_offsets.size());
+    for (const auto& [partition, offset] : c.join->next_offsets) {
+      w.varint(partition);
+      w.varint(offset);
+    }
+    for (const auto* side : {&c.join->left_types, &c.join->right_types}) {
+      w.uvarint(side->size());
+      for (const auto& t : *side) put_type(w, t);
+      put_batches(w, *side, side == &c.join->left_types ? c.join->left : c.join->right);
+    }
+  }
   uint32_t crc = crc32c(out.data() + kHeaderBytes, out.size() - kHeaderBytes);
   w.patch_i32(8, static_cast<int32_t>(crc));
   return out;
@@ -227,6 +240,31 @@ Result<ViewCheckpoint> decode_view_checkpoint(std::span<const uint8_t> bytes) {
   }
   STRATA_RETURN_IF_ERROR(get_batches(r, c.state_types, &c.state));
   if (c.rows_file_bytes && !c.state.empty()) return corrupt("state both inline and in the rows file");
+  if (version >= 4) {
+    uint8_t has_join = r.u8();
+    if (!r.ok() || has_join > 1) return corrupt("bad join flag");
+    if (has_join) {
+      ViewCheckpoint::Join j;
+      if (!get_count(r, &n)) return corrupt("bad join partition count");
+      for (; n > 0; --n) {
+        int64_t partition = r.varint64();
+        int64_t offset = r.varint64();
+        if (!r.ok() || partition < 0 || partition > INT32_MAX || offset < 0) return corrupt("bad join partition offset");
+        j.next_offsets[static_cast<int32_t>(partition)] = offset;
+      }
+      for (int side = 0; side < 2; ++side) {
+        std::vector<types::Type>& types = side == 0 ? j.left_types : j.right_types;
+        if (!get_count(r, &n)) return corrupt("bad join column count");
+        for (; n > 0; --n) {
+          types::Type t;
+          if (!get_type(r, &t)) return corrupt("bad join column type");
+          types.push_back(t);
+        }
+        STRATA_RETURN_IF_ERROR(get_batches(r, types, side == 0 ? &j.left : &j.right));
+      }
+      c.join = std::move(j);
+    }
+  }
   if (!r.ok() || !r.at_end()) return corrupt("truncated or trailing bytes");
   return c;
 }

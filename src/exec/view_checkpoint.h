@@ -28,9 +28,10 @@
 namespace strata::exec {
 
 // Version 2 added the event-time progress (max_event_us, closed_us); version 3 the
-// rows file of append-only views (rows_file_bytes). Versions 1 and 2 are still
-// read (as no event time seen yet, and the state inline).
-inline constexpr uint32_t kViewCheckpointFormatVersion = 3;
+// rows file of append-only views (rows_file_bytes); version 4 the inputs of a join
+// of two streams (join). Versions 1 to 3 are still read (as no event time seen
+// yet, the state inline, no join).
+inline constexpr uint32_t kViewCheckpointFormatVersion = 4;
 // Largest checkpoint file read back (a bound on a corrupt length, not a design size).
 inline constexpr uint64_t kViewCheckpointBytesMax = 1ull << 32;
 
@@ -54,6 +55,16 @@ struct ViewCheckpoint {
   // view's rows file (<oid>.rows: chunks appended by encode_rows_chunk); `state`
   // is then empty. Append-only views use it so a checkpoint writes only new rows.
   std::optional<uint64_t> rows_file_bytes;
+  // Set (v4) for a view joining two streams: the join stream's next offsets, and
+  // every row each join input has taken in (its rows of left_types / right_types).
+  struct Join {
+    std::map<int32_t, int64_t> next_offsets;
+    std::vector<types::Type> left_types;
+    std::vector<std::shared_ptr<const types::Batch>> left;
+    std::vector<types::Type> right_types;
+    std::vector<std::shared_ptr<const types::Batch>> right;
+  };
+  std::optional<Join> join;
 };
 
 std::vector<uint8_t> encode_view_checkpoint(const ViewCheckpoint& c);

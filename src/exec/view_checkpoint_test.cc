@@ -29,6 +29,36 @@ ViewCheckpoint sample() {
   return c;
 }
 
+TEST(ViewCheckpointTest, JoinInputsRoundTrip) {
+  ViewCheckpoint c = sample();
+  ViewCheckpoint::Join j;
+  j.next_offsets = {{0, 12}, {3, 4}};
+  j.left_types = {Type::bigint(), Type::text()};
+  types::Batch l(j.left_types);
+  l.append_row({Value::bigint(7), Value::text("seven")});
+  j.left.push_back(std::make_shared<const types::Batch>(std::move(l)));
+  j.right_types = {Type::bigint()};
+  c.join = std::move(j);
+  std::vector<uint8_t> bytes = encode_view_checkpoint(c);
+  Result<ViewCheckpoint> back = decode_view_checkpoint(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().to_string();
+  ASSERT_TRUE(back->join.has_value());
+  EXPECT_EQ(back->join->next_offsets, (std::map<int32_t, int64_t>{{0, 12}, {3, 4}}));
+  EXPECT_EQ(back->join->left_types, c.join->left_types);
+  ASSERT_EQ(back->join->left.size(), 1u);
+  EXPECT_EQ(back->join->left[0]->rows, 1u);
+  EXPECT_EQ(back->join->right_types, c.join->right_types);
+  EXPECT_TRUE(back->join->right.empty());
+  // Without a join, none comes back.
+  Result<ViewCheckpoint> plain = decode_view_checkpoint(encode_view_checkpoint(sample()));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->join.has_value());
+  for (size_t cut = 1; cut < 40; ++cut) {
+    std::vector<uint8_t> part(bytes.begin(), bytes.end() - static_cast<std::ptrdiff_t>(cut));
+    EXPECT_FALSE(decode_view_checkpoint(part).ok()) << cut;
+  }
+}
+
 TEST(ViewCheckpointTest, RoundTrip) {
   ViewCheckpoint c = sample();
   std::vector<uint8_t> bytes = encode_view_checkpoint(c);
@@ -89,21 +119,24 @@ TEST(ViewCheckpointTest, EmptyStateRoundTrips) {
   EXPECT_FALSE(back->closed_us.has_value());
 }
 
-// Version-1 and version-2 files (before event time, and before rows files) still
-// load: as a view that has seen no event time yet, with its state inline.
+// Version-1, -2 and -3 files (before event time, rows files, and join inputs)
+// still load: as a view that has seen no event time yet, with its state inline,
+// without a join.
 TEST(ViewCheckpointTest, OlderVersionsAreStillRead) {
   ViewCheckpoint c;
   c.view_oid = 9;
   c.sequence = 2;
   c.next_offsets = {{0, 5}};
-  std::vector<uint8_t> v3 = encode_view_checkpoint(c);
+  std::vector<uint8_t> v4 = encode_view_checkpoint(c);
   // Header 12, oid 4, three u64 24, then the offsets: uvarint 1, varint 0, varint 5
   // (zigzag 10) end at byte 43; v2's three event-time bytes (0 entries, no close,
-  // 0) follow, then v3's two rows-file bytes (none, 0).
-  for (size_t k = 43; k < 48; ++k) ASSERT_EQ(v3[k], 0) << k;
+  // 0) follow, then v3's two rows-file bytes (none, 0); v4's join flag (0) is last.
+  for (size_t k = 43; k < 48; ++k) ASSERT_EQ(v4[k], 0) << k;
+  ASSERT_EQ(v4.back(), 0);
   auto older = [&](uint8_t version, size_t drop_from, size_t drop_to) {
-    std::vector<uint8_t> v(v3.begin(), v3.begin() + static_cast<ptrdiff_t>(drop_from));
-    v.insert(v.end(), v3.begin() + static_cast<ptrdiff_t>(drop_to), v3.end());
+    std::vector<uint8_t> v(v4.begin(), v4.begin() + static_cast<ptrdiff_t>(drop_from));
+    v.insert(v.end(), v4.begin() + static_cast<ptrdiff_t>(drop_to), v4.end());
+    if (version < 4) v.pop_back();  // no join flag
     v[7] = version;  // format_version, big-endian u32 at byte 4
     uint32_t crc = crc32c(v.data() + 12, v.size() - 12);
     v[8] = static_cast<uint8_t>(crc >> 24);
@@ -112,7 +145,7 @@ TEST(ViewCheckpointTest, OlderVersionsAreStillRead) {
     v[11] = static_cast<uint8_t>(crc);
     return v;
   };
-  for (auto [version, from] : {std::pair<uint8_t, size_t>{1, 43}, {2, 46}}) {
+  for (auto [version, from] : {std::pair<uint8_t, size_t>{1, 43}, {2, 46}, {3, 48}}) {
     std::vector<uint8_t> v = older(version, from, 48);
     Result<ViewCheckpoint> back = decode_view_checkpoint(v);
     ASSERT_TRUE(back.ok()) << back.status().to_string();
@@ -121,9 +154,10 @@ TEST(ViewCheckpointTest, OlderVersionsAreStillRead) {
     EXPECT_TRUE(back->max_event_us.empty());
     EXPECT_FALSE(back->closed_us.has_value());
     EXPECT_FALSE(back->rows_file_bytes.has_value());
+    EXPECT_FALSE(back->join.has_value());
   }
-  std::vector<uint8_t> v4 = older(4, 48, 48);  // an unknown version is refused
-  EXPECT_EQ(decode_view_checkpoint(v4).status().code(), StatusCode::kCorruption);
+  std::vector<uint8_t> v5 = older(5, 48, 48);  // an unknown version is refused
+  EXPECT_EQ(decode_view_checkpoint(v5).status().code(), StatusCode::kCorruption);
 }
 
 // An append-only view's state lives in its rows file: chunks of batches, each

@@ -121,6 +121,27 @@ LogicalPlanPtr state_get(const std::vector<types::Type>& types) {
   return get;
 }
 
+// The kGet of one input of a join of two streams: a relation with oid
+// kJoinLeftOid or kJoinRightOid (no catalog object) over `side`'s columns.
+LogicalPlanPtr join_input_get(catalog::Oid oid, const LogicalPlan& side) {
+  auto table = std::make_shared<catalog::TableDef>();
+  table->oid = oid;
+  table->name = oid == kJoinLeftOid ? "join left input" : "join right input";
+  auto get = std::make_shared<LogicalPlan>();
+  get->kind = LogicalKind::kGet;
+  for (size_t i = 0; i < side.types.size(); ++i) {
+    catalog::ColumnDef c;
+    c.name = i < side.names.size() && !side.names[i].empty() ? side.names[i] : fmt::format("c{}", i);
+    c.type = side.types[i];
+    table->columns.push_back(c);
+    get->columns.push_back(static_cast<int32_t>(i));
+    get->names.push_back(c.name);
+  }
+  get->types = side.types;
+  get->table = std::move(table);
+  return get;
+}
+
 sql::BoundExprPtr cast_if_needed(sql::BoundExprPtr e, const types::Type& to) {
   if (e->type == to) return e;
   return sql::make_cast(std::move(e), to);
@@ -548,6 +569,12 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   // such as HOP's window offsets). Rows already joined never change (no
   // retractions). Inner and cross joins, and outer joins that keep the stream's
   // rows, qualify. Walks down to the stream side.
+  std::function<bool(const LogicalPlan&)> reads_stream = [&](const LogicalPlan& p) -> bool {
+    if (p.kind == LogicalKind::kGet && p.table != nullptr && catalog->find_stream_by_oid(p.table->oid) != nullptr) {
+      return true;
+    }
+    return std::any_of(p.children.begin(), p.children.end(), [&](const LogicalPlanPtr& c) { return reads_stream(*c); });
+  };
   std::string side_problem;  // why a side cannot be a lookup side
   std::function<bool(const LogicalPlan&)> lookup_side = [&](const LogicalPlan& p) -> bool {
     switch (p.kind) {
@@ -617,6 +644,32 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
       if (node->kind != LogicalKind::kJoin || node->children.size() != 2) return Status::ok_status();
       STRATA_RETURN_IF_ERROR(check_exprs(*node));
       const sql::LogicalJoinKind k = node->join_kind;
+      // A join of two streams: the right side is filters and projections of a
+      // stream, the left side reads the view's (other) stream.
+      if (reads_stream(*node->children[1]) && reads_stream(*node->children[0])) {
+        const LogicalPlan* right = node->children[1].get();
+        while (right->kind == LogicalKind::kProject || right->kind == LogicalKind::kFilter) {
+          STRATA_RETURN_IF_ERROR(check_exprs(*right));
+          right = right->children[0].get();
+        }
+        if (right->kind != LogicalKind::kGet || catalog->find_stream_by_oid(right->table->oid) == nullptr) {
+          return unsupported(name, "a join of two streams whose right side is more than filters and projections "
+                                   "of one stream");
+        }
+        if (m->join_right_plan_ != nullptr) return unsupported(name, "more than one join of two streams");
+        if (k != sql::LogicalJoinKind::kInner && k != sql::LogicalJoinKind::kCross) {
+          return unsupported(name, "an outer, semi or anti join of two streams (its results would have to be "
+                                   "retracted)");
+        }
+        const catalog::StreamDef* other = catalog->find_stream_by_oid(right->table->oid);
+        m->join_stream_ = catalog->streams.at(catalog::CatalogSnapshot::key(other->schema, other->name));
+        m->join_left_plan_ = node->children[0];
+        m->join_right_plan_ = node->children[1];
+        node->children = {join_input_get(kJoinLeftOid, *m->join_left_plan_),
+                          join_input_get(kJoinRightOid, *m->join_right_plan_)};
+        node = m->join_left_plan_.get();
+        continue;
+      }
       side_problem.clear();
       const bool right_looked_up = lookup_side(*node->children[1]);
       const std::string right_problem = side_problem;
@@ -675,6 +728,19 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   STRATA_ASSIGN_OR_RETURN(formats::RecordFormat format, formats::parse_record_format(stream->format));
   STRATA_ASSIGN_OR_RETURN(formats::RecordDecoder decoder, formats::RecordDecoder::make(format, fields));
   m->decoder_ = std::make_unique<formats::RecordDecoder>(std::move(decoder));
+  if (m->join_stream_ != nullptr) {
+    const catalog::StreamDef& other = *m->join_stream_;
+    if (other.oid == stream->oid) return unsupported(name, fmt::format("a join of stream \"{}\" with itself", other.name));
+    for (const auto& c : other.columns) m->join_stream_types_.push_back(c.type);
+    std::vector<formats::FieldSpec> other_fields;
+    for (const auto& c : other.columns) other_fields.push_back({c.name, c.type, c.not_null});
+    STRATA_ASSIGN_OR_RETURN(formats::RecordFormat other_format, formats::parse_record_format(other.format));
+    STRATA_ASSIGN_OR_RETURN(formats::RecordDecoder other_decoder,
+                            formats::RecordDecoder::make(other_format, other_fields));
+    m->join_decoder_ = std::make_unique<formats::RecordDecoder>(std::move(other_decoder));
+    m->join_left_types_ = m->join_left_plan_->types;
+    m->join_right_types_ = m->join_right_plan_->types;
+  }
   if (agg != nullptr) {
     std::vector<int32_t> keys(agg->groups.size());
     for (size_t i = 0; i < keys.size(); ++i) keys[i] = static_cast<int32_t>(i);
@@ -688,7 +754,10 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
       m->key_columns_ = output_keys(post, *top, keys);
     }
   }
-  for (size_t i = 0; i < stream->columns.size() && !stream->watermark_column.empty(); ++i) {
+  // A join of two streams applies no watermark: its rows are never late (the
+  // two streams' event times would need one joint bound).
+  for (size_t i = 0; i < stream->columns.size() && !stream->watermark_column.empty() && m->join_stream_ == nullptr;
+       ++i) {
     if (stream->columns[i].name == stream->watermark_column) m->event_time_column_ = static_cast<int32_t>(i);
   }
   m->watermark_delay_us_ = stream->watermark_delay_us;
@@ -699,6 +768,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     auto refuse = [&](const std::string& why) {
       return Status::sql("0A000", fmt::format("materialized view \"{}\": EMIT ON WINDOW CLOSE {}", name, why));
     };
+    if (m->join_stream_ != nullptr) return refuse("over a join of two streams");
     if (m->event_time_column_ < 0) {
       return refuse(fmt::format("needs a WATERMARK on stream \"{}\"", stream->name));
     }
@@ -1078,10 +1148,12 @@ Status ViewMaintainer::split_distinct_aggregate(const LogicalPlan& agg, const st
   return Status::ok_status();
 }
 
-Result<OperatorPtr> ViewMaintainer::plan_operators(const sql::LogicalPlan& plan, const BatchList& delta,
-                                                   const BatchList& state) const {
+Result<OperatorPtr> ViewMaintainer::plan_operators(const sql::LogicalPlan& plan, const PlanInputs& in) const {
+  static const BatchList kNone;
   PhysicalPlanner::ScanFactory scan = [&](const sql::LogicalPlan& get, const ScanHints&) -> Result<OperatorPtr> {
-    if (get.table->oid != 0 && get.table->oid != stream_->oid) {
+    const catalog::Oid oid = get.table->oid;
+    const bool join_stream = join_stream_ != nullptr && oid == join_stream_->oid;
+    if (oid != 0 && oid != stream_->oid && oid != kJoinLeftOid && oid != kJoinRightOid && !join_stream) {
       // A lookup join's table, as it is now.
       std::shared_ptr<TableStorage> storage = tables_ ? tables_(get.table->oid) : nullptr;
       std::shared_ptr<const TableReadView> view = storage ? storage->snapshot() : nullptr;
@@ -1102,12 +1174,17 @@ Result<OperatorPtr> ViewMaintainer::plan_operators(const sql::LogicalPlan& plan,
             return (*it)->next(out);
           }));
     }
-    const BatchList* source = get.table->oid == 0 ? &state : &delta;
+    const BatchList* source = oid == 0              ? in.state
+                              : oid == kJoinLeftOid  ? in.left
+                              : oid == kJoinRightOid ? in.right
+                              : join_stream          ? in.join_delta
+                                                     : in.delta;
+    if (source == nullptr) source = &kNone;
     auto next = std::make_shared<size_t>(0);
     std::vector<int32_t> columns = get.columns;
     std::vector<types::Type> types = get.types;
     return OperatorPtr(std::make_unique<BatchFunctionSource>(
-        get.types, "Scan", get.table->oid == 0 ? "view state" : get.table->name,
+        get.types, "Scan", oid == 0 ? "view state" : get.table->name,
         [source, next, columns, types](ExecContext&, types::Batch& out) -> Result<bool> {
           while (*next < source->size()) {
             const types::Batch& in = *(*source)[(*next)++];
@@ -1128,7 +1205,14 @@ Result<OperatorPtr> ViewMaintainer::plan_operators(const sql::LogicalPlan& plan,
 
 Result<ViewMaintainer::BatchList> ViewMaintainer::run_plan(const sql::LogicalPlan& plan, const BatchList& delta,
                                                            const BatchList& state) const {
-  STRATA_ASSIGN_OR_RETURN(OperatorPtr root, plan_operators(plan, delta, state));
+  PlanInputs in;
+  in.delta = &delta;
+  in.state = &state;
+  return run_plan(plan, in);
+}
+
+Result<ViewMaintainer::BatchList> ViewMaintainer::run_plan(const sql::LogicalPlan& plan, const PlanInputs& in) const {
+  STRATA_ASSIGN_OR_RETURN(OperatorPtr root, plan_operators(plan, in));
   MemoryBudget budget(memory_bytes_);
   ExecContext ctx;
   ctx.catalog = catalog_;
@@ -1151,19 +1235,46 @@ Result<ViewMaintainer::BatchList> ViewMaintainer::run_plan(const sql::LogicalPla
   return out;
 }
 
-Status ViewMaintainer::apply(const BatchList& base, const BatchList& delta, BatchList* state,
-                             BatchList* result) const {
-  STRATA_ASSIGN_OR_RETURN(BatchList rows, run_plan(*delta_plan_, delta, {}));
+Status ViewMaintainer::apply(const StepState& base, const BatchList& delta, const BatchList& join_delta,
+                             StepState* next, BatchList* result) const {
+  BatchList rows;
+  next->left = base.left;
+  next->right = base.right;
+  if (join_stream_ == nullptr) {
+    STRATA_ASSIGN_OR_RETURN(rows, run_plan(*delta_plan_, delta, {}));
+  } else {
+    // delta(L join R) = dL join (R ++ dR)  ++  L join dR, with L and R every row
+    // each input has fed the join so far (inner joins only: no retractions).
+    STRATA_ASSIGN_OR_RETURN(BatchList left_new, run_plan(*join_left_plan_, delta, {}));
+    PlanInputs right_in;
+    right_in.join_delta = &join_delta;
+    STRATA_ASSIGN_OR_RETURN(BatchList right_new, run_plan(*join_right_plan_, right_in));
+    next->right.insert(next->right.end(), right_new.begin(), right_new.end());
+    PlanInputs first;
+    first.left = &left_new;
+    first.right = &next->right;
+    if (!left_new.empty()) {
+      STRATA_ASSIGN_OR_RETURN(rows, run_plan(*delta_plan_, first));
+    }
+    if (!right_new.empty()) {
+      PlanInputs second;
+      second.left = &base.left;
+      second.right = &right_new;
+      STRATA_ASSIGN_OR_RETURN(BatchList more, run_plan(*delta_plan_, second));
+      rows.insert(rows.end(), more.begin(), more.end());
+    }
+    next->left.insert(next->left.end(), left_new.begin(), left_new.end());
+  }
   if (!aggregate_) {
-    *state = base;
-    state->insert(state->end(), rows.begin(), rows.end());
-    *result = *state;
+    next->state = base.state;
+    next->state.insert(next->state.end(), rows.begin(), rows.end());
+    *result = next->state;
     return Status::ok_status();
   }
-  BatchList both = base;
+  BatchList both = base.state;
   both.insert(both.end(), rows.begin(), rows.end());
-  STRATA_ASSIGN_OR_RETURN(*state, run_plan(*combine_plan_, {}, both));
-  STRATA_ASSIGN_OR_RETURN(*result, run_plan(*final_plan_, {}, *state));
+  STRATA_ASSIGN_OR_RETURN(next->state, run_plan(*combine_plan_, {}, both));
+  STRATA_ASSIGN_OR_RETURN(*result, run_plan(*final_plan_, {}, next->state));
   return Status::ok_status();
 }
 
@@ -1191,7 +1302,7 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
     lines.push_back("  Emit: on update (every step publishes the whole result)");
   }
   auto tree = [&](const std::string& title, const sql::LogicalPlan& plan) -> Status {
-    STRATA_ASSIGN_OR_RETURN(OperatorPtr root, plan_operators(plan, {}, {}));
+    STRATA_ASSIGN_OR_RETURN(OperatorPtr root, plan_operators(plan, PlanInputs{}));
     lines.push_back("  " + title);
     std::string text = explain_operator_tree(*root, false);
     size_t start = 0;
@@ -1203,6 +1314,15 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
     }
     return Status::ok_status();
   };
+  if (join_stream_ != nullptr) {
+    lines.push_back(fmt::format("  Join of two streams: \"{}\" (left input) with \"{}\" (right input, topic \"{}\"); "
+                                "each step joins each side's new rows with every row the other side took in "
+                                "(inner; kept in the state; no watermark)",
+                                stream_->name, join_stream_->name, join_stream_->topic));
+    STRATA_RETURN_IF_ERROR(tree(fmt::format("Left input, new records of {} -> rows:", stream_->name), *join_left_plan_));
+    STRATA_RETURN_IF_ERROR(
+        tree(fmt::format("Right input, new records of {} -> rows:", join_stream_->name), *join_right_plan_));
+  }
   if (top_n_ > 0) {
     lines.push_back(fmt::format("  State: the rows ranked within the top {} of their group, {} columns", top_n_,
                                 state_types_.size()));
@@ -1294,7 +1414,9 @@ Status ViewMaintainer::publish(const BatchList& result) {
   stats_.checkpoints = sequence_;
   stats_.closed_us = closed_us_;
   stats_.state_bytes = 0;
-  for (const auto& b : state_) stats_.state_bytes += b->size_bytes();
+  for (const BatchList* part : {&state_, &join_left_, &join_right_}) {
+    for (const auto& b : *part) stats_.state_bytes += b->size_bytes();
+  }
   return Status::ok_status();
 }
 
@@ -1321,43 +1443,49 @@ Status ViewMaintainer::failure() const {
 }
 
 Status ViewMaintainer::send_dead_letters(TopicAccess* access, const std::vector<DeadLetter>& dead) {
-  if (dead.empty()) return Status::ok_status();
-  if (!dead_letter_topic_ready_) {
-    STRATA_RETURN_IF_ERROR(access->ensure_topic(stream_->dead_letter_topic, 1).status());
-    dead_letter_topic_ready_ = true;
-  }
-  std::vector<ProducedRecord> records;
-  for (const DeadLetter& d : dead) {
-    std::string json = "{\"reason\":";
-    append_json_string(json, d.reason);
-    if (!d.detail.empty()) {
-      json += ",\"detail\":";
-      append_json_string(json, d.detail);
+  for (const bool join_side : {false, true}) {
+    const catalog::StreamDef* from = join_side ? join_stream_.get() : stream_.get();
+    std::vector<ProducedRecord> records;
+    for (const DeadLetter& d : dead) {
+      if (d.join_stream != join_side) continue;
+      std::string json = "{\"reason\":";
+      append_json_string(json, d.reason);
+      if (!d.detail.empty()) {
+        json += ",\"detail\":";
+        append_json_string(json, d.detail);
+      }
+      json += ",\"stream\":";
+      append_json_string(json, from->name);
+      json += ",\"view\":";
+      append_json_string(json, def_->name);
+      json += fmt::format(",\"topic\":");
+      append_json_string(json, from->topic);
+      json += fmt::format(",\"partition\":{},\"offset\":{},\"timestamp_ms\":{}", d.partition, d.record->offset,
+                          d.record->timestamp_ms);
+      if (!d.record->value) {
+        json += ",\"value\":null";
+      } else if (valid_utf8(*d.record->value)) {
+        json += ",\"value\":";
+        append_json_string(json, *d.record->value);
+      } else {
+        json += ",\"value_base64\":\"" + base64(*d.record->value) + "\"";
+      }
+      json += "}";
+      ProducedRecord rec;
+      rec.key = d.record->key;
+      rec.value = std::move(json);
+      rec.timestamp_ms = d.record->timestamp_ms;
+      records.push_back(std::move(rec));
     }
-    json += ",\"stream\":";
-    append_json_string(json, stream_->name);
-    json += ",\"view\":";
-    append_json_string(json, def_->name);
-    json += fmt::format(",\"topic\":");
-    append_json_string(json, stream_->topic);
-    json += fmt::format(",\"partition\":{},\"offset\":{},\"timestamp_ms\":{}", d.partition, d.record->offset,
-                        d.record->timestamp_ms);
-    if (!d.record->value) {
-      json += ",\"value\":null";
-    } else if (valid_utf8(*d.record->value)) {
-      json += ",\"value\":";
-      append_json_string(json, *d.record->value);
-    } else {
-      json += ",\"value_base64\":\"" + base64(*d.record->value) + "\"";
+    if (records.empty()) continue;
+    bool& ready = join_side ? join_dead_letter_topic_ready_ : dead_letter_topic_ready_;
+    if (!ready) {
+      STRATA_RETURN_IF_ERROR(access->ensure_topic(from->dead_letter_topic, 1).status());
+      ready = true;
     }
-    json += "}";
-    ProducedRecord rec;
-    rec.key = d.record->key;
-    rec.value = std::move(json);
-    rec.timestamp_ms = d.record->timestamp_ms;
-    records.push_back(std::move(rec));
+    STRATA_RETURN_IF_ERROR(access->append(from->dead_letter_topic, 0, std::move(records)).status());
   }
-  return access->append(stream_->dead_letter_topic, 0, std::move(records)).status();
+  return Status::ok_status();
 }
 
 Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_t state_bytes_max) {
@@ -1373,24 +1501,39 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
     // bounded as the state grows (only when records are waiting: a step never
     // waits for more).
     int64_t state_bytes = 0;
-    for (const auto& b : state_) state_bytes += static_cast<int64_t>(b->size_bytes());
+    for (const BatchList* part : {&state_, &join_left_, &join_right_}) {
+      for (const auto& b : *part) state_bytes += static_cast<int64_t>(b->size_bytes());
+    }
     max_bytes = static_cast<int32_t>(std::max<int64_t>(max_bytes, std::min(state_bytes, kStepBytesAdaptiveMax)));
   }
-  int64_t budget = max_bytes;
-  for (const PartitionOffsets& p : parts) {
-    if (budget <= 0) break;
-    auto it = next.find(p.partition);
-    int64_t from = std::max(it == next.end() ? int64_t{0} : it->second, p.start_offset);
-    if (from >= p.end_offset) continue;
-    STRATA_ASSIGN_OR_RETURN(std::vector<FetchedRecord> recs,
-                            access->read(stream_->topic, p.partition, from, p.end_offset,
-                                         static_cast<int32_t>(std::min<int64_t>(budget, max_bytes))));
-    if (recs.empty()) continue;
-    next[p.partition] = recs.back().offset + 1;
-    for (const auto& r : recs) budget -= static_cast<int64_t>((r.value ? r.value->size() : 0) + 16);
-    fetched.emplace_back(p.partition, std::move(recs));
+  // At most `max_bytes` of records of `topic`'s partitions `ps` from `at`.
+  auto fetch = [&](const std::string& topic, const std::vector<PartitionOffsets>& ps, std::map<int32_t, int64_t>& at,
+                   std::vector<std::pair<int32_t, std::vector<FetchedRecord>>>& out) -> Status {
+    int64_t budget = max_bytes;
+    for (const PartitionOffsets& p : ps) {
+      if (budget <= 0) break;
+      auto it = at.find(p.partition);
+      int64_t from = std::max(it == at.end() ? int64_t{0} : it->second, p.start_offset);
+      if (from >= p.end_offset) continue;
+      STRATA_ASSIGN_OR_RETURN(std::vector<FetchedRecord> recs,
+                              access->read(topic, p.partition, from, p.end_offset,
+                                           static_cast<int32_t>(std::min<int64_t>(budget, max_bytes))));
+      if (recs.empty()) continue;
+      at[p.partition] = recs.back().offset + 1;
+      for (const auto& r : recs) budget -= static_cast<int64_t>((r.value ? r.value->size() : 0) + 16);
+      out.emplace_back(p.partition, std::move(recs));
+    }
+    return Status::ok_status();
+  };
+  STRATA_RETURN_IF_ERROR(fetch(stream_->topic, parts, next, fetched));
+  // A join of two streams reads its other stream in the same step, as much again.
+  std::vector<std::pair<int32_t, std::vector<FetchedRecord>>> join_fetched;
+  std::map<int32_t, int64_t> join_next = join_next_offsets_;
+  if (join_stream_ != nullptr) {
+    STRATA_ASSIGN_OR_RETURN(std::vector<PartitionOffsets> join_parts, access->partitions(join_stream_->topic));
+    STRATA_RETURN_IF_ERROR(fetch(join_stream_->topic, join_parts, join_next, join_fetched));
   }
-  if (fetched.empty()) return false;
+  if (fetched.empty() && join_fetched.empty()) return false;
   // Lateness (the header's rule, applied row by row): a row of partition p is late
   // below max(closed_us_ raised at the step's start, min(the largest event time
   // read so far from p, `others` for p) - delay - lateness), where `others` is the
@@ -1451,7 +1594,7 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
           const std::optional<int64_t> late_before = late_bound(partition);
           if (late_before && t < *late_before) {
             b.resize(row);
-            dead.push_back({partition, &rec, "late",
+            dead.push_back({false, partition, &rec, "late",
                             fmt::format("event time {} is before {} (the watermark minus the allowed lateness)",
                                         types::Value::timestamp(t).to_text(),
                                         types::Value::timestamp(*late_before).to_text())});
@@ -1466,7 +1609,7 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
       if (s.ok()) {
         origins.push_back({partition, &rec});
       } else {
-        dead.push_back({partition, &rec, s.message(), {}});
+        dead.push_back({false, partition, &rec, s.message(), {}});
       }
     }
   }
@@ -1474,45 +1617,82 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
   for (auto& b : decoded) {
     if (b.rows > 0) delta.push_back(std::make_shared<const types::Batch>(std::move(b)));
   }
-
-  BatchList state;
-  BatchList result;
-  Status applied = apply(state_, delta, &state, &result);
-  if (!applied.ok() && is_row_error(applied)) {
-    // Some row fails in an expression (division by zero, a bad cast): apply row by
-    // row and dead-letter the rows that fail, so one bad record cannot stop the view.
-    state = state_;
-    result.clear();
-    bool any = false;
-    size_t row_index = 0;
-    for (const auto& b : delta) {
-      for (size_t i = 0; i < b->rows; ++i, ++row_index) {
-        auto one = std::make_shared<types::Batch>(stream_types_);
-        one->append_rows(*b, i, 1);
-        BatchList s1, r1;
-        Status st = apply(state, {one}, &s1, &r1);
-        if (st.ok()) {
-          state = std::move(s1);
-          result = std::move(r1);
-          any = true;
-        } else if (is_row_error(st)) {
-          dead.push_back({origins[row_index].partition, origins[row_index].record, st.message(), {}});
+  // The join stream's records (no event time: a join applies no watermark).
+  std::vector<Origin> join_origins;
+  BatchList join_delta;
+  {
+    std::vector<types::Batch> join_decoded;
+    for (const auto& [partition, recs] : join_fetched) {
+      for (const FetchedRecord& rec : recs) {
+        ++consumed;
+        if (join_decoded.empty() || join_decoded.back().rows >= types::kBatchRows) {
+          join_decoded.emplace_back(join_stream_types_);
+        }
+        std::optional<std::string_view> value;
+        if (rec.value) value = std::string_view(*rec.value);
+        Status s = join_decoder_->decode(value, join_decoded.back());
+        if (s.ok()) {
+          join_origins.push_back({partition, &rec});
         } else {
-          return st;
+          dead.push_back({true, partition, &rec, s.message(), {}});
         }
       }
     }
+    for (auto& b : join_decoded) {
+      if (b.rows > 0) join_delta.push_back(std::make_shared<const types::Batch>(std::move(b)));
+    }
+  }
+
+  const StepState base{state_, join_left_, join_right_};
+  StepState next_state;
+  BatchList result;
+  Status applied = apply(base, delta, join_delta, &next_state, &result);
+  if (!applied.ok() && is_row_error(applied)) {
+    // Some row fails in an expression (division by zero, a bad cast): apply row by
+    // row and dead-letter the rows that fail, so one bad record cannot stop the view.
+    StepState cur = base;
+    result.clear();
+    bool any = false;
+    auto one_by_one = [&](const BatchList& rows_in, const std::vector<types::Type>& types,
+                          const std::vector<Origin>& from, bool join_side) -> Status {
+      size_t row_index = 0;
+      for (const auto& b : rows_in) {
+        for (size_t i = 0; i < b->rows; ++i, ++row_index) {
+          auto one = std::make_shared<types::Batch>(types);
+          one->append_rows(*b, i, 1);
+          StepState s1;
+          BatchList r1;
+          const BatchList single = {one};
+          Status st = join_side ? apply(cur, {}, single, &s1, &r1) : apply(cur, single, {}, &s1, &r1);
+          if (st.ok()) {
+            cur = std::move(s1);
+            result = std::move(r1);
+            any = true;
+          } else if (is_row_error(st)) {
+            dead.push_back({join_side, from[row_index].partition, from[row_index].record, st.message(), {}});
+          } else {
+            return st;
+          }
+        }
+      }
+      return Status::ok_status();
+    };
+    STRATA_RETURN_IF_ERROR(one_by_one(delta, stream_types_, origins, false));
+    STRATA_RETURN_IF_ERROR(one_by_one(join_delta, join_stream_types_, join_origins, true));
     if (!any) {
-      result = state;
+      result = cur.state;
       if (aggregate_) {
-        STRATA_ASSIGN_OR_RETURN(result, run_plan(*final_plan_, {}, state));
+        STRATA_ASSIGN_OR_RETURN(result, run_plan(*final_plan_, {}, cur.state));
       }
     }
+    next_state = std::move(cur);
     applied = Status::ok_status();
   }
   STRATA_RETURN_IF_ERROR(applied);
   int64_t state_bytes = 0;
-  for (const auto& b : state) state_bytes += static_cast<int64_t>(b->size_bytes());
+  for (const BatchList* part : {&next_state.state, &next_state.left, &next_state.right}) {
+    for (const auto& b : *part) state_bytes += static_cast<int64_t>(b->size_bytes());
+  }
   if (state_bytes > state_bytes_max) {
     Status over = Status::sql("53200", fmt::format("materialized view \"{}\": its state would grow to {} bytes, over "
                                                    "streams.view_state_bytes_max ({} bytes); the view stopped",
@@ -1522,11 +1702,15 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
   }
   // Dead letters are durable before the offsets past them are taken.
   std::sort(dead.begin(), dead.end(), [](const DeadLetter& a, const DeadLetter& b) {
+    if (a.join_stream != b.join_stream) return b.join_stream;
     return a.partition != b.partition ? a.partition < b.partition : a.record->offset < b.record->offset;
   });
   STRATA_RETURN_IF_ERROR(send_dead_letters(access, dead));
   closed_us_ = raised_close(parts, next, max_event, late_floor);
-  state_ = std::move(state);
+  state_ = std::move(next_state.state);
+  join_left_ = std::move(next_state.left);
+  join_right_ = std::move(next_state.right);
+  join_next_offsets_ = std::move(join_next);
   next_offsets_ = std::move(next);
   max_event_us_ = std::move(max_event);
   if (emit_on_close_) {
@@ -1541,6 +1725,7 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
                              .count();
   std::lock_guard<std::mutex> lock(mu_);
   note_freshness(fetched, now_ms);
+  if (!join_fetched.empty()) note_freshness(join_fetched, now_ms);
   return true;
 }
 
@@ -1587,6 +1772,9 @@ Status ViewMaintainer::load_checkpoint(io::FileSystem* fs, const std::string& pa
       bad = Status::corruption("view checkpoint: its state columns do not match the view's definition");
     } else if (c->rows_file_bytes && aggregate_) {
       bad = Status::corruption("view checkpoint: a rows file for an aggregate view");
+    } else if (c->join.has_value() != (join_stream_ != nullptr) ||
+               (c->join && (c->join->left_types != join_left_types_ || c->join->right_types != join_right_types_))) {
+      bad = Status::corruption("view checkpoint: its join inputs do not match the view's definition");
     } else {
       if (c->rows_file_bytes) {
         // The state is the rows file's prefix the checkpoint names.
@@ -1608,6 +1796,11 @@ Status ViewMaintainer::load_checkpoint(io::FileSystem* fs, const std::string& pa
       }
       rows_file_batches_ = c->rows_file_bytes ? c->state.size() : 0;
       next_offsets_ = std::move(c->next_offsets);
+      if (c->join) {
+        join_next_offsets_ = std::move(c->join->next_offsets);
+        join_left_ = std::move(c->join->left);
+        join_right_ = std::move(c->join->right);
+      }
       max_event_us_ = std::move(c->max_event_us);
       closed_us_ = c->closed_us;
       state_ = std::move(c->state);
@@ -1646,6 +1839,15 @@ Status ViewMaintainer::write_checkpoint(io::FileSystem* fs, const std::string& p
   c.max_event_us = max_event_us_;
   c.closed_us = closed_us_;
   c.state_types = state_types_;
+  if (join_stream_ != nullptr) {
+    ViewCheckpoint::Join j;
+    j.next_offsets = join_next_offsets_;
+    j.left_types = join_left_types_;
+    j.left = join_left_;
+    j.right_types = join_right_types_;
+    j.right = join_right_;
+    c.join = std::move(j);
+  }
   uint64_t rows_bytes = rows_file_bytes_;
   if (aggregate_) {
     c.state = state_;

@@ -1,12 +1,15 @@
-// ViewMaintainer: one materialized view over one stream, maintained
-// incrementally (docs/streams.md, "Materialized views").
+// ViewMaintainer: one materialized view over one stream (or two, joined),
+// maintained incrementally (docs/streams.md, "Materialized views").
 //
 // Algebra (the batch engine's, reused): the view's query is bound by sql::Binder
 // and its LogicalPlan is split into
 //   post   kProject/kFilter nodes above the aggregate (SELECT list, HAVING)
-//   agg    an optional kAggregate (GROUP BY; count, sum, avg, min, max)
+//   agg    an optional kAggregate (GROUP BY; count, sum, avg, min, max), or a
+//          top-N's kWindow (its rank bounded by a filter in post)
 //   pre    kProject/kFilter nodes between the aggregate and the stream (WHERE,
-//          expressions)
+//          expressions), lookup joins, and at most one join of two streams,
+//          whose inputs the plan reads as kJoinLeftOid / kJoinRightOid (each
+//          step: delta(L join R) = dL join (R ++ dR) ++ L join dR)
 //   get    the stream's kGet
 // Without an aggregate the view is append-only: each step runs the whole plan
 // over the new records and appends the rows (state = the view's rows). With one,
@@ -106,6 +109,11 @@ struct ViewStats {
 // at least streams.view_step_bytes and at most max(that, this)).
 inline constexpr int64_t kStepBytesAdaptiveMax = 64 << 20;
 
+// The relations a join of two streams reads in a view's plans: its left and
+// right inputs' rows (no catalog objects; user oids start at 16384).
+inline constexpr catalog::Oid kJoinLeftOid = 1;
+inline constexpr catalog::Oid kJoinRightOid = 2;
+
 // The largest N of a top-N view (rows kept per group).
 inline constexpr int64_t kTopNMax = 100000;
 
@@ -181,20 +189,39 @@ class ViewMaintainer {
  private:
   ViewMaintainer() = default;
   struct DeadLetter {
+    bool join_stream;  // a record of the join stream (else of the view's stream)
     int32_t partition;
     const FetchedRecord* record;
     std::string reason;
     std::string detail;  // "" or more words on the reason
   };
   using BatchList = std::vector<std::shared_ptr<const types::Batch>>;
+  // What each kGet of a plan reads (null: nothing): the stream's `delta`, the
+  // state placeholder (oid 0) `state`, the join stream's `join_delta`, the join's
+  // inputs (kJoinLeftOid, kJoinRightOid) `left` and `right`.
+  struct PlanInputs {
+    const BatchList* delta = nullptr;
+    const BatchList* state = nullptr;
+    const BatchList* join_delta = nullptr;
+    const BatchList* left = nullptr;
+    const BatchList* right = nullptr;
+  };
   // Runs `plan`: kGet of the stream reads `delta`, kGet of the state placeholder
   // (table oid 0) reads `state`.
   Result<BatchList> run_plan(const sql::LogicalPlan& plan, const BatchList& delta, const BatchList& state) const;
-  // `plan`'s operators (planned as run_plan does) over `delta` and `state`.
-  Result<std::unique_ptr<Operator>> plan_operators(const sql::LogicalPlan& plan, const BatchList& delta,
-                                                   const BatchList& state) const;
-  // The state and result after applying `delta` to `base`.
-  Status apply(const BatchList& base, const BatchList& delta, BatchList* state, BatchList* result) const;
+  Result<BatchList> run_plan(const sql::LogicalPlan& plan, const PlanInputs& in) const;
+  // `plan`'s operators (planned as run_plan does) over `in`.
+  Result<std::unique_ptr<Operator>> plan_operators(const sql::LogicalPlan& plan, const PlanInputs& in) const;
+  // What a step replaces: the state, and a join of two streams' inputs.
+  struct StepState {
+    BatchList state;
+    BatchList left;
+    BatchList right;
+  };
+  // `next` and the result after applying `delta` (the stream's new rows) and
+  // `join_delta` (the join stream's) to `base`.
+  Status apply(const StepState& base, const BatchList& delta, const BatchList& join_delta, StepState* next,
+               BatchList* result) const;
   // make()'s plans for an aggregate with count(DISTINCT ...): see the .cc.
   Status split_distinct_aggregate(const sql::LogicalPlan& agg, const std::vector<sql::LogicalPlan*>& post,
                                   const std::string& name);
@@ -228,6 +255,16 @@ class ViewMaintainer {
   std::optional<std::vector<int32_t>> key_columns_;  // aggregate views: see key_columns()
   bool distinct_state_ = false;  // count(DISTINCT): state rows per (keys, distinct arguments)
   int64_t top_n_ = 0;            // top-N views: rows kept per group (state = those rows)
+  // A join of two streams (inner or cross): the view's stream feeds the join's
+  // left input through `join_left_plan_`, `join_stream_` its right input through
+  // `join_right_plan_`; the join itself reads kJoinLeftOid / kJoinRightOid.
+  std::shared_ptr<const catalog::StreamDef> join_stream_;
+  std::unique_ptr<formats::RecordDecoder> join_decoder_;
+  std::vector<types::Type> join_stream_types_;
+  sql::LogicalPlanPtr join_left_plan_;
+  sql::LogicalPlanPtr join_right_plan_;
+  std::vector<types::Type> join_left_types_;
+  std::vector<types::Type> join_right_types_;
   sql::LogicalPlanPtr delta_plan_;    // append: the view; aggregate: the partial aggregate
   sql::LogicalPlanPtr combine_plan_;  // aggregate: state ++ partial rows -> state
   sql::LogicalPlanPtr final_plan_;    // aggregate: state -> the view's rows
@@ -246,6 +283,11 @@ class ViewMaintainer {
   std::map<int32_t, int64_t> next_offsets_;
   BatchList state_;
   std::map<int32_t, int64_t> max_event_us_;  // partition -> largest event time read
+  // A join of two streams: the join stream's next offsets, and every row each
+  // input has fed the join (a new row on one side joins all of the other's).
+  std::map<int32_t, int64_t> join_next_offsets_;
+  BatchList join_left_;
+  BatchList join_right_;
   // Append-only views: the rows file's length the last checkpoint names, and how
   // many leading batches of state_ it holds.
   uint64_t rows_file_bytes_ = 0;
@@ -258,6 +300,7 @@ class ViewMaintainer {
   uint64_t sequence_ = 0;
   bool dirty_ = false;
   bool dead_letter_topic_ready_ = false;
+  bool join_dead_letter_topic_ready_ = false;
 
   mutable std::mutex mu_;  // guards result_, stats_, failure_
   std::shared_ptr<const ViewResult> result_;

@@ -93,3 +93,19 @@ DUCKDB["q21"] = ("SELECT auction, bidder, price, channel, "
                  f"ELSE {_CHANNEL_ID} END AS channel_id FROM bid "
                  "WHERE regexp_matches(url, '(?:&|^)channel_id=([^&]*)') "
                  "OR lower(channel) IN ('apple', 'google', 'facebook', 'baidu')")
+
+# Joins of two streams (inner), each with the streams it reads (the view's own
+# stream first); kept apart from QUERIES, whose views read only bid (the
+# benchmark times them over bids alone).
+JOIN_QUERIES = {
+    # q3: local item suggestion (auctions of category 10 by sellers in OR, ID, CA).
+    "q3": (("auction", "person"),
+           "SELECT p.name, p.city, p.state, a.id FROM auction a JOIN person p ON a.seller = p.id "
+           "WHERE a.category = 10 AND (p.state = 'OR' OR p.state = 'ID' OR p.state = 'CA')"),
+    # q20: bids with their auction's details, for auctions of category 10.
+    "q20": (("bid", "auction"),
+            "SELECT b.auction, b.bidder, b.price, b.channel, b.url, b.date_time, b.extra, a.item_name, "
+            "a.description, a.initial_bid, a.reserve, a.date_time AS auction_time, a.expires, a.seller, "
+            "a.category, a.extra AS auction_extra FROM bid b JOIN auction a ON b.auction = a.id "
+            "WHERE a.category = 10"),
+}
