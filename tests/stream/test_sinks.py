@@ -343,3 +343,37 @@ def test_upsert_sink_of_a_top_n_view_is_keyed_by_group_and_rank(server):
     assert {tuple(sorted(parse(k))) for _, _, k, _ in recs} == {("country", "rn")}
     assert len(upsert_table(recs)) == len(want) == 10
     conn.close()
+
+
+def test_a_sink_topic_feeds_the_next_view(server):
+    """Views in a cascade, through a topic: per-minute closed windows (EMIT ON
+    WINDOW CLOSE, final) go to an append sink; a stream over that topic feeds a
+    second view, which sees each window exactly once."""
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE STREAM clicks (user_id bigint, ts timestamp, WATERMARK FOR ts AS ts) "
+                "WITH (topic = 'c.clicks')")
+    cur.execute("CREATE MATERIALIZED VIEW per_minute AS SELECT window_start, window_end, count(*) AS n "
+                "FROM TUMBLE(clicks, ts, INTERVAL '1 minute') GROUP BY window_start, window_end "
+                "EMIT ON WINDOW CLOSE")
+    cur.execute("CREATE SINK per_minute_out FROM per_minute INTO TOPIC 'c.per_minute'")
+    cur.execute("CREATE STREAM minutes (window_start timestamp, window_end timestamp, n bigint) "
+                "WITH (topic = 'c.per_minute')")
+    cur.execute("CREATE MATERIALIZED VIEW busiest AS SELECT count(*) AS windows, sum(n) AS clicks, max(n) AS top "
+                "FROM minutes")
+    rng = random.Random(5)
+    base = 1_700_000_000
+    stamps = sorted(base + rng.uniform(0, 1200) for _ in range(500))
+    produce(server, "c.clicks", [json.dumps({"user_id": i, "ts": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t))})
+                                 for i, t in enumerate(stamps)])
+    closed = rows(cur, "SELECT count(*) FROM (SELECT DISTINCT date_trunc('minute', ts) FROM clicks) m")[0][0] - 1
+
+    def cascaded():
+        got = rows(cur, "SELECT * FROM busiest")
+        want = rows(cur, "SELECT count(*), sum(n), max(n) FROM per_minute")
+        return True if got == want and want[0][0] == closed else f"{got} vs {want}, {closed} closed"
+    wait_for(cascaded, what="cascade")
+    # Every click of a closed minute counted once, through two views and a topic.
+    last = rows(cur, "SELECT max(window_end) FROM per_minute")[0][0]
+    assert rows(cur, "SELECT clicks FROM busiest")[0][0] == rows(cur, f"SELECT count(*) FROM clicks WHERE ts < '{last}'")[0][0]
+    conn.close()
