@@ -108,4 +108,13 @@ JOIN_QUERIES = {
             "a.description, a.initial_bid, a.reserve, a.date_time AS auction_time, a.expires, a.seller, "
             "a.category, a.extra AS auction_extra FROM bid b JOIN auction a ON b.auction = a.id "
             "WHERE a.category = 10"),
+    # q9: winning bids (the highest bid of each auction while it was open): an
+    # interval join of two streams under a top-1 per auction; the ORDER BY ends
+    # with the bid's other columns as a tie break.
+    "q9": (("auction", "bid"),
+           "SELECT id, item_name, description, initial_bid, reserve, date_time, expires, seller, category, extra, "
+           "auction, bidder, price, bid_date_time, bid_extra FROM (SELECT a.*, b.auction, b.bidder, b.price, "
+           "b.date_time AS bid_date_time, b.extra AS bid_extra, ROW_NUMBER() OVER (PARTITION BY a.id ORDER BY "
+           "b.price DESC, b.date_time ASC, b.bidder, b.channel, b.url, b.extra) AS rownum FROM auction a, bid b "
+           "WHERE a.id = b.auction AND b.date_time BETWEEN a.date_time AND a.expires) t WHERE rownum <= 1"),
 }

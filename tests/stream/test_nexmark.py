@@ -195,6 +195,12 @@ def test_nexmark_views_equal_batch_queries(server, tmp_path):
     want_q20 = multiset((b["auction"], b["bidder"], b["price"]) for b in bids
                         if b["auction"] in auctions and auctions[b["auction"]]["category"] == 10)
     assert multiset(r[:3] for r in got["q20"]) == want_q20 and len(got["q20"]) > 0
+    best = {}
+    for b in bids:
+        a = auctions.get(b["auction"])
+        if a is not None and a["date_time"] <= b["date_time"] <= a["expires"]:
+            best[a["id"]] = max(best.get(a["id"], b["price"]), b["price"])
+    assert {r[0]: r[12] for r in got["q9"]} == best and len(best) > 0
 
     hot = {"apple": "0", "google": "1", "facebook": "2", "baidu": "3"}
     want_q21 = collections.Counter()
