@@ -84,8 +84,11 @@ sql::BoundAggregate clone_aggregate(const sql::BoundAggregate& a) {
   return c;
 }
 
-// `top` under copies of the post nodes (the Projects and Filters above the
-// aggregate, innermost last in `post`).
+sql::BoundWindow clone_window(const sql::BoundWindow& w);
+
+// `top` under copies of the post nodes (the single-input operators above the
+// aggregate: Projects and Filters, or also aggregates, windows, sorts, limits and
+// DISTINCT above the deepest aggregate; innermost last in `post`).
 LogicalPlanPtr with_post(LogicalPlanPtr top, const std::vector<LogicalPlan*>& post) {
   for (auto it = post.rbegin(); it != post.rend(); ++it) {
     const LogicalPlan& p = **it;
@@ -95,6 +98,15 @@ LogicalPlanPtr with_post(LogicalPlanPtr top, const std::vector<LogicalPlan*>& po
     copy->names = p.names;
     if (p.predicate) copy->predicate = p.predicate->clone();
     for (const auto& e : p.exprs) copy->exprs.push_back(e->clone());
+    for (const auto& g : p.groups) copy->groups.push_back(g->clone());
+    for (const auto& a : p.aggregates) copy->aggregates.push_back(clone_aggregate(a));
+    for (const auto& w : p.windows) copy->windows.push_back(clone_window(w));
+    for (const auto& k : p.sort_keys) copy->sort_keys.push_back({k.expr->clone(), k.descending, k.nulls_first});
+    copy->limit = p.limit;
+    copy->offset = p.offset;
+    if (p.limit_expr) copy->limit_expr = p.limit_expr->clone();
+    if (p.offset_expr) copy->offset_expr = p.offset_expr->clone();
+    copy->distinct_on = p.distinct_on;
     copy->children.push_back(std::move(top));
     top = copy;
   }
@@ -689,7 +701,40 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
       node = node->children[right_looked_up ? 0 : 1].get();
     }
   };
-  STRATA_RETURN_IF_ERROR(walk_chain(&post));
+  // Above the deepest aggregate any chain of single-input operators may sit (a
+  // second level of aggregation, window functions, ORDER BY, LIMIT, DISTINCT):
+  // the view's rows are recomputed from the state at every step, so they are
+  // part of the final plan (and cost what the state's size costs).
+  bool general_post = false;
+  {
+    std::vector<LogicalPlan*> chain;
+    for (LogicalPlan* p = node; p->children.size() == 1; p = p->children[0].get()) {
+      const LogicalKind k = p->kind;
+      if (k != LogicalKind::kProject && k != LogicalKind::kFilter && k != LogicalKind::kAggregate &&
+          k != LogicalKind::kWindow && k != LogicalKind::kSort && k != LogicalKind::kLimit &&
+          k != LogicalKind::kDistinct) {
+        break;
+      }
+      chain.push_back(p);
+    }
+    size_t deepest = chain.size();
+    for (size_t i = 0; i < chain.size(); ++i) {
+      if (chain[i]->kind == LogicalKind::kAggregate) deepest = i;
+    }
+    const bool plain = std::all_of(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(std::min(deepest, chain.size())),
+                                   [](const LogicalPlan* p) {
+                                     return p->kind == LogicalKind::kProject || p->kind == LogicalKind::kFilter;
+                                   });
+    if (deepest < chain.size() && !plain) {
+      for (size_t i = 0; i < deepest; ++i) {
+        STRATA_RETURN_IF_ERROR(check_exprs(*chain[i]));
+        post.push_back(chain[i]);
+      }
+      node = chain[deepest];
+      general_post = true;
+    }
+  }
+  if (!general_post) STRATA_RETURN_IF_ERROR(walk_chain(&post));
   LogicalPlan* agg = nullptr;
   if (node->kind == LogicalKind::kAggregate) {
     agg = node;
@@ -741,7 +786,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     m->join_left_types_ = m->join_left_plan_->types;
     m->join_right_types_ = m->join_right_plan_->types;
   }
-  if (agg != nullptr) {
+  if (agg != nullptr && !general_post) {
     std::vector<int32_t> keys(agg->groups.size());
     for (size_t i = 0; i < keys.size(); ++i) keys[i] = static_cast<int32_t>(i);
     m->key_columns_ = output_keys(post, *agg, keys);

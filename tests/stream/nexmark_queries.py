@@ -108,6 +108,13 @@ JOIN_QUERIES = {
             "a.description, a.initial_bid, a.reserve, a.date_time AS auction_time, a.expires, a.seller, "
             "a.category, a.extra AS auction_extra FROM bid b JOIN auction a ON b.auction = a.id "
             "WHERE a.category = 10"),
+    # q4: the average winning bid per category (the highest bid of each auction
+    # while it was open, then averaged): two levels of aggregation over an
+    # interval join.
+    "q4": (("auction", "bid"),
+           "SELECT q.category, avg(q.final) AS avg_final FROM (SELECT max(b.price) AS final, a.category "
+           "FROM auction a, bid b WHERE a.id = b.auction AND b.date_time BETWEEN a.date_time AND a.expires "
+           "GROUP BY a.id, a.category) q GROUP BY q.category"),
     # q9: winning bids (the highest bid of each auction while it was open): an
     # interval join of two streams under a top-1 per auction; the ORDER BY ends
     # with the bid's other columns as a tie break.
