@@ -707,6 +707,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   // the view's rows are recomputed from the state at every step, so they are
   // part of the final plan (and cost what the state's size costs).
   bool general_post = false;
+  LogicalPlanPtr recompute_input;  // set: the view is recomputed from every row this subtree yields
   {
     std::vector<LogicalPlan*> chain;
     for (LogicalPlan* p = node; p->children.size() == 1; p = p->children[0].get()) {
@@ -722,11 +723,54 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     for (size_t i = 0; i < chain.size(); ++i) {
       if (chain[i]->kind == LogicalKind::kAggregate) deepest = i;
     }
+    // Below every aggregate, an operator that no incremental rule covers (a window
+    // function other than a bounded rank, ORDER BY, LIMIT, DISTINCT ON): the view
+    // is recomputed from every input row at each step (its state), the whole
+    // chain from that operator up being the final plan.
+    size_t blocker = chain.size();
+    for (size_t i = (deepest < chain.size() ? deepest + 1 : 0); i < chain.size(); ++i) {
+      const LogicalKind k = chain[i]->kind;
+      if (k == LogicalKind::kWindow || k == LogicalKind::kSort || k == LogicalKind::kLimit ||
+          k == LogicalKind::kDistinct) {
+        blocker = i;
+      }
+    }
+    if (blocker < chain.size()) {
+      bool top_n = false;
+      if (deepest == chain.size() && chain[blocker]->kind == LogicalKind::kWindow) {
+        std::vector<LogicalPlan*> above(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(blocker));
+        const bool plain_above = std::all_of(above.begin(), above.end(), [](const LogicalPlan* p) {
+          return p->kind == LogicalKind::kProject || p->kind == LogicalKind::kFilter;
+        });
+        top_n = plain_above && top_n_bound(*chain[blocker], above, name).ok();
+      }
+      if (!top_n) {
+        for (size_t i = 0; i <= blocker; ++i) {
+          STRATA_RETURN_IF_ERROR(check_exprs(*chain[i]));
+          for (const auto& w : chain[i]->windows) {
+            for (const auto& x : w.partition_by) {
+              if (std::string what = unsupported_in(*x); !what.empty()) return unsupported(name, what);
+            }
+            for (const auto& o : w.order_by) {
+              if (std::string what = unsupported_in(*o.expr); !what.empty()) return unsupported(name, what);
+            }
+            for (const auto& x : w.args) {
+              if (std::string what = unsupported_in(*x); !what.empty()) return unsupported(name, what);
+            }
+          }
+          post.push_back(chain[i]);
+        }
+        recompute_input = chain[blocker]->children[0];
+        node = recompute_input.get();
+        general_post = true;
+        deepest = chain.size();  // (no aggregate is maintained)
+      }
+    }
     const bool plain = std::all_of(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(std::min(deepest, chain.size())),
                                    [](const LogicalPlan* p) {
                                      return p->kind == LogicalKind::kProject || p->kind == LogicalKind::kFilter;
                                    });
-    if (deepest < chain.size() && !plain) {
+    if (recompute_input == nullptr && deepest < chain.size() && !plain) {
       for (size_t i = 0; i < deepest; ++i) {
         STRATA_RETURN_IF_ERROR(check_exprs(*chain[i]));
         post.push_back(chain[i]);
@@ -745,7 +789,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   // Top-N per group (dedup is N = 1): a window function bounded by a filter.
   LogicalPlan* top = nullptr;
   int64_t top_n = 0;
-  if (agg == nullptr && node->kind == LogicalKind::kWindow) {
+  if (agg == nullptr && recompute_input == nullptr && node->kind == LogicalKind::kWindow) {
     top = node;
     STRATA_ASSIGN_OR_RETURN(top_n, top_n_bound(*top, post, name));
     for (const auto& p : top->windows[0].partition_by) {
@@ -850,7 +894,18 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     m->emit_on_close_ = true;
   }
 
-  if (top != nullptr) {
+  if (recompute_input != nullptr) {
+    if (m->emit_on_close_) return unsupported(name, "EMIT ON WINDOW CLOSE over a recomputed view");
+    // State = every row the input subtree yields; a step appends the new ones and
+    // recomputes the view from all of them.
+    m->aggregate_ = true;
+    m->recompute_ = true;
+    m->delta_plan_ = recompute_input;
+    sql::prune_columns(*m->delta_plan_);
+    m->state_types_ = m->delta_plan_->types;
+    m->combine_plan_ = state_get(m->state_types_);
+    m->final_plan_ = with_post(state_get(m->state_types_), post);
+  } else if (top != nullptr) {
     if (m->emit_on_close_) return unsupported(name, "EMIT ON WINDOW CLOSE over a top-N");
     // The state is the rows within the bound per group, as of the last step; a
     // step ranks state ++ the new rows and keeps those within it again. Rows only
@@ -1360,6 +1415,18 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
     }
     return Status::ok_status();
   };
+  if (recompute_) {
+    lines.push_back(fmt::format("  State: every input row ({} columns); each step recomputes the view from all of "
+                                "them (no incremental rule covers its window functions, ORDER BY or LIMIT)",
+                                state_types_.size()));
+    STRATA_RETURN_IF_ERROR(tree(fmt::format("Step 1, new records -> input rows (Scan ({}) reads the step's records):",
+                                            stream_->name),
+                                *delta_plan_));
+    STRATA_RETURN_IF_ERROR(tree("Step 2, state ++ input rows -> the view's rows:", *final_plan_));
+    lines.push_back("  Checkpoint: next offsets and every input row in one file, every "
+                    "streams.checkpoint_interval_ms (docs/formats/view-checkpoint.md)");
+    return lines;
+  }
   if (join_stream_ != nullptr) {
     lines.push_back(fmt::format("  Join of two streams: \"{}\" (left input) with \"{}\" (right input, topic \"{}\"); "
                                 "each step joins each side's new rows with every row the other side took in "

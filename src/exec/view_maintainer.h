@@ -255,6 +255,7 @@ class ViewMaintainer {
   std::optional<std::vector<int32_t>> key_columns_;  // aggregate views: see key_columns()
   bool distinct_state_ = false;  // count(DISTINCT): state rows per (keys, distinct arguments)
   int64_t top_n_ = 0;            // top-N views: rows kept per group (state = those rows)
+  bool recompute_ = false;       // state = every input row; the view recomputed from them per step
   // A join of two streams (inner or cross): the view's stream feeds the join's
   // left input through `join_left_plan_`, `join_stream_` its right input through
   // `join_right_plan_`; the join itself reads kJoinLeftOid / kJoinRightOid.

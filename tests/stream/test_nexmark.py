@@ -208,6 +208,24 @@ def test_nexmark_views_equal_batch_queries(server, tmp_path):
     assert {r[0]: round(r[1], 6) for r in got["q4"]} == {
         c: round(Decimal(sum(ps)) / len(ps), 6) for c, ps in finals.items()} and len(finals) > 1
 
+    # q11: sessions per bidder, a gap of more than 10 s starting a new one.
+    by_bidder = collections.defaultdict(list)
+    for b in bids:
+        by_bidder[b["bidder"]].append(ts(b["date_time"]))
+    want_q11 = collections.Counter()
+    for bidder, times in by_bidder.items():
+        times.sort()
+        start = prev = times[0]
+        n = 0
+        for t in times:
+            if t - prev > dt.timedelta(seconds=10):
+                want_q11[(bidder, n, start)] += 1
+                start, n = t, 0
+            n += 1
+            prev = t
+        want_q11[(bidder, n, start)] += 1
+    assert multiset(r[:3] for r in got["q11"]) == want_q11 and len(want_q11) > len(by_bidder)
+
     hot = {"apple": "0", "google": "1", "facebook": "2", "baidu": "3"}
     want_q21 = collections.Counter()
     for b in bids:
