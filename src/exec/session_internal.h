@@ -43,6 +43,11 @@ inline int64_t now_micros() {
       .count();
 }
 
+// The log's topic name rule (log_manager.h): 1-249 of [a-zA-Z0-9._-], not "." or
+// "..", not starting with "__" (the broker's internal topics). 22023 naming
+// `option` otherwise, at `location` (0-based, -1: none). (session_stream.cc)
+Status check_topic_name(const std::string& name, std::string_view option, int32_t location);
+
 inline std::string relation_kind_word(sql::ObjectType t) {
   switch (t) {
     case sql::ObjectType::kTable:

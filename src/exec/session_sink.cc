@@ -34,16 +34,6 @@ std::string schema_part(const sql::QualifiedName& n) {
   return n.parts.size() >= 2 ? n.parts[n.parts.size() - 2] : "public";
 }
 
-// The log's topic name rule, as CREATE STREAM checks it (session_stream.cc).
-bool valid_topic(const std::string& name) {
-  bool ok = !name.empty() && name.size() <= 249 && name != "." && name != ".." && name.rfind("__", 0) != 0;
-  for (char c : name) {
-    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                c == '-');
-  }
-  return ok;
-}
-
 }  // namespace
 
 Result<StatementResult> Session::run_create_sink(const sql::CreateSinkStmt& c) {
@@ -74,13 +64,7 @@ Result<StatementResult> Session::run_create_sink(const sql::CreateSinkStmt& c) {
     }
     return error_at("42P01", fmt::format("materialized view \"{}\" does not exist", c.from.name()), c.from.location);
   }
-  if (!valid_topic(c.topic)) {
-    return error_at("22023",
-                    fmt::format("invalid topic \"{}\": topic names are 1-249 characters of [a-zA-Z0-9._-], not "
-                                "\".\", \"..\" or starting with \"__\"",
-                                c.topic),
-                    c.topic_location);
-  }
+  STRATA_RETURN_IF_ERROR(check_topic_name(c.topic, "topic", c.topic_location));
   const catalog::StreamDef* stream = snap->find_stream_by_oid(view->stream_oid);
   if (stream != nullptr && (stream->topic == c.topic || stream->dead_letter_topic == c.topic)) {
     return error_at("42P17",

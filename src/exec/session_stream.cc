@@ -31,22 +31,6 @@ Status no_topic_access() {
   return Status::sql("0A000", "streams are not available: this SQL engine runs without the broker's log");
 }
 
-// The log's topic name rule (log_manager.h): 1-249 of [a-zA-Z0-9._-], not "." or
-// "..". Names starting with "__" are the broker's internal topics.
-Status check_topic_name(const std::string& name, std::string_view option, int32_t location) {
-  bool ok = !name.empty() && name.size() <= 249 && name != "." && name != ".." && name.rfind("__", 0) != 0;
-  for (char c : name) {
-    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                c == '-');
-  }
-  if (ok) return Status::ok_status();
-  return error_at("22023",
-                  fmt::format("invalid {} \"{}\": topic names are 1-249 characters of [a-zA-Z0-9._-], not \".\", "
-                              "\"..\" or starting with \"__\"",
-                              option, name),
-                  location);
-}
-
 // A non-negative interval of fixed length (no months) in microseconds.
 Result<int64_t> fixed_interval_micros(std::string_view text, std::string_view what, int32_t location) {
   Result<Value> v = types::parse_value(text, Type::interval());
@@ -83,6 +67,20 @@ Result<int64_t> watermark_delay(const sql::WatermarkDef& wm) {
 }
 
 }  // namespace
+
+Status check_topic_name(const std::string& name, std::string_view option, int32_t location) {
+  bool ok = !name.empty() && name.size() <= 249 && name != "." && name != ".." && name.rfind("__", 0) != 0;
+  for (char c : name) {
+    ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+                c == '-');
+  }
+  if (ok) return Status::ok_status();
+  return error_at("22023",
+                  fmt::format("invalid {} \"{}\": topic names are 1-249 characters of [a-zA-Z0-9._-], not \".\", "
+                              "\"..\" or starting with \"__\"",
+                              option, name),
+                  location);
+}
 
 Result<std::shared_ptr<TableStorage>> Engine::stream_storage(catalog::Oid stream_oid) {
   auto snap = catalog_->snapshot();
