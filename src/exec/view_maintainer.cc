@@ -670,10 +670,9 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
                                    "of one stream");
         }
         if (m->join_right_plan_ != nullptr) return unsupported(name, "more than one join of two streams");
-        if (k != sql::LogicalJoinKind::kInner && k != sql::LogicalJoinKind::kCross) {
-          return unsupported(name, "an outer, semi or anti join of two streams (its results would have to be "
-                                   "retracted)");
-        }
+        // Outer, semi and anti joins would retract rows as the other side grows:
+        // such a view is recomputed from both inputs at each step instead.
+        m->join_recompute_ = k != sql::LogicalJoinKind::kInner && k != sql::LogicalJoinKind::kCross;
         const catalog::StreamDef* other = catalog->find_stream_by_oid(right->table->oid);
         m->join_stream_ = catalog->streams.at(catalog::CatalogSnapshot::key(other->schema, other->name));
         m->join_left_plan_ = node->children[0];
@@ -894,7 +893,10 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     m->emit_on_close_ = true;
   }
 
-  if (recompute_input != nullptr) {
+  if (m->join_recompute_) {
+    // Planned below, as the whole plan over both join inputs (no split: the
+    // split's plans would share, and prune, nodes of that plan).
+  } else if (recompute_input != nullptr) {
     if (m->emit_on_close_) return unsupported(name, "EMIT ON WINDOW CLOSE over a recomputed view");
     // State = every row the input subtree yields; a step appends the new ones and
     // recomputes the view from all of them.
@@ -1046,9 +1048,20 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     m->final_plan_ = with_post(from_state, post);
   }
 
+  if (m->join_recompute_) {
+    // The whole plan, over both join inputs, is the view's final plan.
+    m->aggregate_ = true;
+    m->key_columns_.reset();
+    m->state_types_.clear();
+    m->delta_plan_ = nullptr;
+    m->combine_plan_ = nullptr;
+    m->final_plan_ = root;
+  }
   // A view without groups has one row even before any input (count 0, sum NULL).
   BatchList result;
-  if (m->aggregate_) {
+  if (m->join_recompute_) {
+    STRATA_ASSIGN_OR_RETURN(result, m->result_of({}));
+  } else if (m->aggregate_) {
     STRATA_ASSIGN_OR_RETURN(m->state_, m->run_plan(*m->delta_plan_, {}, {}));
     STRATA_ASSIGN_OR_RETURN(result, m->result_of(m->state_));
   }
@@ -1336,11 +1349,30 @@ Result<ViewMaintainer::BatchList> ViewMaintainer::run_plan(const sql::LogicalPla
   return out;
 }
 
+Result<ViewMaintainer::BatchList> ViewMaintainer::recompute_join(const BatchList& left, const BatchList& right) const {
+  PlanInputs in;
+  in.left = &left;
+  in.right = &right;
+  return run_plan(*final_plan_, in);
+}
+
 Status ViewMaintainer::apply(const StepState& base, const BatchList& delta, const BatchList& join_delta,
                              StepState* next, BatchList* result) const {
   BatchList rows;
   next->left = base.left;
   next->right = base.right;
+  if (join_recompute_) {
+    // Both inputs grow; the view is recomputed from all of them.
+    STRATA_ASSIGN_OR_RETURN(BatchList left_new, run_plan(*join_left_plan_, delta, {}));
+    PlanInputs right_in;
+    right_in.join_delta = &join_delta;
+    STRATA_ASSIGN_OR_RETURN(BatchList right_new, run_plan(*join_right_plan_, right_in));
+    next->left.insert(next->left.end(), left_new.begin(), left_new.end());
+    next->right.insert(next->right.end(), right_new.begin(), right_new.end());
+    next->state.clear();
+    STRATA_ASSIGN_OR_RETURN(*result, recompute_join(next->left, next->right));
+    return Status::ok_status();
+  }
   if (join_stream_ == nullptr) {
     STRATA_ASSIGN_OR_RETURN(rows, run_plan(*delta_plan_, delta, {}));
   } else {
@@ -1415,6 +1447,19 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
     }
     return Status::ok_status();
   };
+  if (join_recompute_) {
+    lines.push_back(fmt::format("  Join of two streams: \"{}\" (left input) with \"{}\" (right input, topic \"{}\"), "
+                                "an outer, semi or anti join: its rows change as either side grows, so each step "
+                                "recomputes the view from every row both inputs took in (kept in the state)",
+                                stream_->name, join_stream_->name, join_stream_->topic));
+    STRATA_RETURN_IF_ERROR(tree(fmt::format("Left input, new records of {} -> rows:", stream_->name), *join_left_plan_));
+    STRATA_RETURN_IF_ERROR(
+        tree(fmt::format("Right input, new records of {} -> rows:", join_stream_->name), *join_right_plan_));
+    STRATA_RETURN_IF_ERROR(tree("Step, both inputs -> the view's rows:", *final_plan_));
+    lines.push_back("  Checkpoint: next offsets of both streams and every row of both inputs in one file, every "
+                    "streams.checkpoint_interval_ms (docs/formats/view-checkpoint.md)");
+    return lines;
+  }
   if (recompute_) {
     lines.push_back(fmt::format("  State: every input row ({} columns); each step recomputes the view from all of "
                                 "them (no incremental rule covers its window functions, ORDER BY or LIMIT)",
@@ -1468,6 +1513,7 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
 }
 
 Result<ViewMaintainer::BatchList> ViewMaintainer::result_of(const BatchList& state) const {
+  if (join_recompute_) return recompute_join(join_left_, join_right_);
   if (!aggregate_) return state;
   if (!emit_on_close_) return run_plan(*final_plan_, {}, state);
   BatchList closed;
@@ -1794,7 +1840,9 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
     STRATA_RETURN_IF_ERROR(one_by_one(join_delta, join_stream_types_, join_origins, true));
     if (!any) {
       result = cur.state;
-      if (aggregate_) {
+      if (join_recompute_) {
+        STRATA_ASSIGN_OR_RETURN(result, recompute_join(cur.left, cur.right));
+      } else if (aggregate_) {
         STRATA_ASSIGN_OR_RETURN(result, run_plan(*final_plan_, {}, cur.state));
       }
     }

@@ -225,6 +225,8 @@ class ViewMaintainer {
   // make()'s plans for an aggregate with count(DISTINCT ...): see the .cc.
   Status split_distinct_aggregate(const sql::LogicalPlan& agg, const std::vector<sql::LogicalPlan*>& post,
                                   const std::string& name);
+  // A join_recompute_ view's rows over join inputs `left` and `right`.
+  Result<BatchList> recompute_join(const BatchList& left, const BatchList& right) const;
   // The view's rows for `state` (EMIT ON WINDOW CLOSE: only the closed windows').
   Result<BatchList> result_of(const BatchList& state) const;
   // `floor` raised by the watermark over `parts` with `next` offsets and `max_event`.
@@ -256,6 +258,7 @@ class ViewMaintainer {
   bool distinct_state_ = false;  // count(DISTINCT): state rows per (keys, distinct arguments)
   int64_t top_n_ = 0;            // top-N views: rows kept per group (state = those rows)
   bool recompute_ = false;       // state = every input row; the view recomputed from them per step
+  bool join_recompute_ = false;  // an outer/semi/anti join of two streams: recomputed from both inputs
   // A join of two streams (inner or cross): the view's stream feeds the join's
   // left input through `join_left_plan_`, `join_stream_` its right input through
   // `join_right_plan_`; the join itself reads kJoinLeftOid / kJoinRightOid.
