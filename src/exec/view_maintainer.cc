@@ -25,7 +25,7 @@ using sql::LogicalPlanPtr;
 
 Status unsupported(const std::string& view, const std::string& what) {
   return Status::sql("0A000", fmt::format("materialized view \"{}\": {} cannot be maintained incrementally (supported: "
-                                          "one stream or an inner join of two, lookup joins with tables, WHERE, "
+                                          "one stream or a join of two, lookup joins with tables, WHERE, "
                                           "scalar expressions, GROUP BY with count, sum, avg, min, max, HAVING, "
                                           "top-N per group, single-input operators above an aggregate)",
                                           view, what));

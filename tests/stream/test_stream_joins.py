@@ -30,7 +30,9 @@ UNMATCHED = ("SELECT o.order_id, o.customer, c.name FROM orders o LEFT JOIN cust
              "WHERE o.order_id % 5 = 0")
 PER_CUSTOMER = ("SELECT c.id, c.name, count(o.order_id) AS orders FROM orders o RIGHT JOIN customers c "
                 "ON o.customer = c.id GROUP BY c.id, c.name")
-VIEWS = {"joined": JOINED, "per_tier": PER_TIER, "unmatched": UNMATCHED, "per_customer": PER_CUSTOMER}
+BOTH_SIDES = "SELECT o.order_id, c.id, c.tier FROM orders o FULL JOIN customers c ON o.customer = c.id"
+VIEWS = {"joined": JOINED, "per_tier": PER_TIER, "unmatched": UNMATCHED, "per_customer": PER_CUSTOMER,
+         "both_sides": BOTH_SIDES}
 
 
 def orders(first, count):
