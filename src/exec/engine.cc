@@ -258,7 +258,8 @@ Status Engine::start_streams() {
   for (const auto& [key, def] : snap->materialized_views) {
     Result<std::unique_ptr<ViewMaintainer>> m =
         ViewMaintainer::make(def, snap, &functions_, options_.query_memory_bytes, spill_dir(),
-                             [this](catalog::Oid oid) { return storage(oid); });
+                             [this](catalog::Oid oid) { return storage(oid); },
+                             [this](catalog::Oid oid) { return runtime_ ? runtime_->find(oid) : nullptr; });
     if (!m.ok()) {
       logging::error("materialized view not maintained", "view", def->name, "error", m.status().to_string());
       std::lock_guard<std::mutex> lock(mu_);

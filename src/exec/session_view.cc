@@ -8,6 +8,7 @@
 // checkpoint. Like other DDL here, neither is transactional.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "exec/session_internal.h"
@@ -24,6 +25,12 @@ namespace {
 // What a view's lookup joins read: the engine's tables as they are at each step.
 TableSource table_source(Engine* engine) {
   return [engine](catalog::Oid oid) { return engine->storage(oid); };
+}
+
+ViewSource view_source(Engine* engine) {
+  return [engine](catalog::Oid oid) -> std::shared_ptr<ViewMaintainer> {
+    return engine->stream_runtime() != nullptr ? engine->stream_runtime()->find(oid) : nullptr;
+  };
 }
 
 }  // namespace
@@ -147,7 +154,7 @@ Result<StatementResult> Session::run_create_materialized_view(const sql::CreateV
   const EngineOptions& o = engine_->options();
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<ViewMaintainer> checked,
                           ViewMaintainer::make(def, snap, &engine_->functions(), o.query_memory_bytes,
-                                               engine_->spill_dir(), table_source(engine_)));
+                                               engine_->spill_dir(), table_source(engine_), view_source(engine_)));
   if (v.columns.size() > checked->column_types().size()) {
     return error_at("42601", "CREATE MATERIALIZED VIEW specifies more column names than columns", v.location);
   }
@@ -171,6 +178,11 @@ Result<StatementResult> Session::run_create_materialized_view(const sql::CreateV
     if (next.find_stream_by_oid(def->stream_oid) == nullptr) {
       return Status::sql("42P01", fmt::format("stream \"{}\" was dropped meanwhile", checked->stream().name));
     }
+    for (catalog::Oid up : checked->upstream_views()) {
+      if (next.find_materialized_view_by_oid(up) == nullptr) {
+        return Status::sql("42P01", "a materialized view the definition reads was dropped meanwhile");
+      }
+    }
     def->oid = next.allocate_oid();
     next.materialized_views[catalog::CatalogSnapshot::key(schema, name)] = def;
     return Status::ok_status();
@@ -182,8 +194,13 @@ Result<StatementResult> Session::run_create_materialized_view(const sql::CreateV
   STRATA_RETURN_IF_ERROR(st);
   Result<std::unique_ptr<ViewMaintainer>> m =
       ViewMaintainer::make(def, cat.snapshot(), &engine_->functions(), o.query_memory_bytes, engine_->spill_dir(),
-                           table_source(engine_));
+                           table_source(engine_), view_source(engine_));
   STRATA_RETURN_IF_ERROR(m.status());
+  if (!(*m)->recomputed_because().empty()) {
+    r.notices.push_back(fmt::format("materialized view \"{}\" is recomputed from every input row at each step: no "
+                                    "incremental rule covers {}",
+                                    name, (*m)->recomputed_because()));
+  }
   runtime->add(std::move(m).value());
   return r;
 }
@@ -198,7 +215,7 @@ Result<StatementResult> Session::run_explain_materialized_view(const sql::Create
   const EngineOptions& o = engine_->options();
   STRATA_ASSIGN_OR_RETURN(std::unique_ptr<ViewMaintainer> m,
                           ViewMaintainer::make(def, snap, &engine_->functions(), o.query_memory_bytes,
-                                               engine_->spill_dir(), table_source(engine_)));
+                                               engine_->spill_dir(), table_source(engine_), view_source(engine_)));
   STRATA_ASSIGN_OR_RETURN(std::vector<std::string> lines, m->explain());
   StatementResult r;
   r.returns_rows = true;
@@ -238,32 +255,54 @@ Result<StatementResult> Session::run_drop_materialized_view(const sql::DropStmt&
     std::string schema = n.parts.size() >= 2 ? n.parts[n.parts.size() - 2] : "public";
     const std::string& name = n.name();
     bool missing = false;
-    catalog::Oid dropped = 0;
+    std::vector<std::shared_ptr<const catalog::MaterializedViewDef>> dropped;  // views over it first
     std::vector<std::shared_ptr<const catalog::SinkDef>> dropped_sinks;
     Status st = engine_->catalog().update([&](catalog::CatalogSnapshot& next) -> Status {
-      auto it = next.materialized_views.find(catalog::CatalogSnapshot::key(schema, name));
-      if (it != next.materialized_views.end()) {
-        dropped = it->second->oid;
-        std::vector<std::string> sinks = sinks_reading(next, dropped);
+      dropped.clear();
+      dropped_sinks.clear();
+      // Drops the view under `key`; with CASCADE, first its sinks and the views
+      // that read it (transitively), else 2BP01 while any exists.
+      std::function<Status(const std::string&)> drop = [&](const std::string& key) -> Status {
+        auto it = next.materialized_views.find(key);
+        if (it == next.materialized_views.end()) return Status::ok_status();
+        const std::shared_ptr<const catalog::MaterializedViewDef> view = it->second;
+        std::vector<std::string> sinks = sinks_reading(next, view->oid);
         if (!sinks.empty() && !d.cascade) {
-          Status s = error_at("2BP01",
-                              fmt::format("cannot drop materialized view \"{}\" because sink \"{}\" depends on it "
-                                          "(DROP SINK first, or DROP MATERIALIZED VIEW ... CASCADE)",
-                                          name, sinks[0]),
-                              n.location);
-          return s;
+          return error_at("2BP01",
+                          fmt::format("cannot drop materialized view \"{}\" because sink \"{}\" depends on it "
+                                      "(DROP SINK first, or DROP MATERIALIZED VIEW ... CASCADE)",
+                                      view->name, sinks[0]),
+                          n.location);
+        }
+        while (true) {
+          const std::string reader = materialized_view_reading(next, view->oid);
+          if (reader.empty()) break;
+          if (!d.cascade) {
+            return error_at("2BP01",
+                            fmt::format("cannot drop materialized view \"{}\" because materialized view \"{}\" "
+                                        "depends on it (DROP it first, or DROP MATERIALIZED VIEW ... CASCADE)",
+                                        view->name, reader),
+                            n.location);
+          }
+          auto r = std::find_if(next.materialized_views.begin(), next.materialized_views.end(),
+                                [&](const auto& kv) { return kv.second->name == reader && kv.second != view; });
+          if (r == next.materialized_views.end()) break;
+          STRATA_RETURN_IF_ERROR(drop(r->first));
         }
         for (auto s = next.sinks.begin(); s != next.sinks.end();) {
-          if (s->second->view_oid != dropped) {
+          if (s->second->view_oid != view->oid) {
             ++s;
             continue;
           }
           dropped_sinks.push_back(s->second);
           s = next.sinks.erase(s);
         }
-        next.materialized_views.erase(it);
+        next.materialized_views.erase(key);
+        dropped.push_back(view);
         return Status::ok_status();
-      }
+      };
+      const std::string key = catalog::CatalogSnapshot::key(schema, name);
+      if (next.materialized_views.count(key) != 0) return drop(key);
       if (next.relation_exists(schema, name)) {
         return error_at("42809", fmt::format("\"{}\" is not a materialized view", name), n.location);
       }
@@ -284,7 +323,10 @@ Result<StatementResult> Session::run_drop_materialized_view(const sql::DropStmt&
         STRATA_RETURN_IF_ERROR(engine_->stream_runtime()->remove_sink(s->view_oid, s->oid));
       }
     }
-    if (engine_->stream_runtime() != nullptr) STRATA_RETURN_IF_ERROR(engine_->stream_runtime()->remove(dropped));
+    for (const auto& v : dropped) {
+      if (v != dropped.back()) r.notices.push_back(fmt::format("drop cascades to materialized view {}", v->name));
+      if (engine_->stream_runtime() != nullptr) STRATA_RETURN_IF_ERROR(engine_->stream_runtime()->remove(v->oid));
+    }
   }
   return r;
 }

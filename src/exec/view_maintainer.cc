@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "exec/basic_operators.h"
 #include "exec/physical_planner.h"
@@ -23,12 +25,17 @@ using sql::LogicalKind;
 using sql::LogicalPlan;
 using sql::LogicalPlanPtr;
 
+// What unsupported() says of the part it names (make() looks for it).
+constexpr std::string_view kNotIncremental = " cannot be maintained incrementally";
+
 Status unsupported(const std::string& view, const std::string& what) {
-  return Status::sql("0A000", fmt::format("materialized view \"{}\": {} cannot be maintained incrementally (supported: "
+  return Status::sql("0A000", fmt::format("materialized view \"{}\": {}{} (supported: "
                                           "one stream or a join of two, lookup joins with tables, WHERE, "
                                           "scalar expressions, GROUP BY with count, sum, avg, min, max, HAVING, "
-                                          "top-N per group, single-input operators above an aggregate)",
-                                          view, what));
+                                          "top-N per group, single-input operators above an aggregate; any other "
+                                          "query over one or two streams without subqueries, parameters or "
+                                          "volatile or time-dependent functions is recomputed at each step)",
+                                          view, what, kNotIncremental));
 }
 
 // The first part of `e` that a view cannot hold, or "".
@@ -360,6 +367,79 @@ std::optional<HopStart> hop_window_start(const BoundExpr* e, const LogicalPlan* 
   return h;
 }
 
+// A view's query, bound: its plan, output columns (CREATE's column names
+// applied) and emit mode.
+struct BoundDefinition {
+  LogicalPlanPtr root;
+  std::vector<types::Type> types;
+  std::vector<std::string> names;
+  bool emit_on_close = false;
+};
+
+Result<BoundDefinition> bind_definition(const catalog::MaterializedViewDef& def,
+                                        std::shared_ptr<const catalog::CatalogSnapshot> catalog,
+                                        const sql::FunctionRegistry* functions) {
+  STRATA_ASSIGN_OR_RETURN(std::vector<sql::StatementPtr> parsed, sql::parse_sql(def.query_sql));
+  if (parsed.size() != 1 || !parsed[0]->is<sql::SelectStmt>()) {
+    return Status::sql("42601", fmt::format("materialized view \"{}\": the definition must be one SELECT", def.name));
+  }
+  const sql::SelectStmt& select = parsed[0]->as<sql::SelectStmt>();
+  sql::Binder binder(std::move(catalog), functions);
+  BoundDefinition b;
+  STRATA_ASSIGN_OR_RETURN(b.root, binder.bind_query(*select.query));
+  b.types = b.root->types;
+  b.names = b.root->names;
+  for (size_t i = 0; i < def.column_names.size() && i < b.names.size(); ++i) b.names[i] = def.column_names[i];
+  b.emit_on_close = select.query->emit == sql::EmitMode::kOnWindowClose;
+  return b;
+}
+
+// The column types of `stream` and a decoder of its records into them.
+Status stream_decoder(const catalog::StreamDef& stream, std::vector<types::Type>* types,
+                      std::unique_ptr<formats::RecordDecoder>* decoder) {
+  std::vector<formats::FieldSpec> fields;
+  for (const auto& c : stream.columns) {
+    types->push_back(c.type);
+    fields.push_back({c.name, c.type, c.not_null});
+  }
+  STRATA_ASSIGN_OR_RETURN(formats::RecordFormat format, formats::parse_record_format(stream.format));
+  STRATA_ASSIGN_OR_RETURN(formats::RecordDecoder d, formats::RecordDecoder::make(format, fields));
+  *decoder = std::make_unique<formats::RecordDecoder>(std::move(d));
+  return Status::ok_status();
+}
+
+// The first part of node `p`'s own expressions that a view cannot hold, or "".
+std::string unsupported_in_node(const LogicalPlan& p) {
+  std::vector<const BoundExpr*> exprs;
+  auto add = [&](const sql::BoundExprPtr& e) {
+    if (e) exprs.push_back(e.get());
+  };
+  add(p.predicate);
+  add(p.limit_expr);
+  add(p.offset_expr);
+  for (const auto& e : p.exprs) add(e);
+  for (const auto& e : p.groups) add(e);
+  for (const auto& row : p.rows) {
+    for (const auto& e : row) add(e);
+  }
+  for (const auto& a : p.aggregates) {
+    for (const auto& x : a.args) add(x);
+    add(a.filter);
+    for (const auto& o : a.order_by) add(o.expr);
+  }
+  for (const auto& w : p.windows) {
+    for (const auto& x : w.args) add(x);
+    for (const auto& x : w.partition_by) add(x);
+    for (const auto& o : w.order_by) add(o.expr);
+  }
+  for (const auto& k : p.sort_keys) add(k.expr);
+  for (const BoundExpr* e : exprs) {
+    std::string what = unsupported_in(*e);
+    if (!what.empty()) return what;
+  }
+  return "";
+}
+
 // A data exception (SQLSTATE class 22: division by zero, out of range, a bad
 // cast) is a property of the rows, not of the view: those rows are dead-lettered.
 bool is_row_error(const Status& s) { return s.sqlstate().substr(0, 2) == "22"; }
@@ -499,7 +579,25 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
                                                              std::shared_ptr<const catalog::CatalogSnapshot> catalog,
                                                              const sql::FunctionRegistry* functions,
                                                              size_t memory_bytes, std::string spill_dir,
-                                                             TableSource tables) {
+                                                             TableSource tables, ViewSource views) {
+  Result<std::unique_ptr<ViewMaintainer>> m =
+      make_incremental(def, catalog, functions, memory_bytes, spill_dir, tables);
+  if (m.ok() || m.status().sqlstate() != "0A000") return m;
+  // The refusal names the part no incremental rule covers (unsupported()).
+  const std::string& message = m.status().message();
+  const std::string prefix = fmt::format("materialized view \"{}\": ", def->name);
+  const size_t end = message.find(kNotIncremental);
+  if (!message.starts_with(prefix) || end == std::string::npos) return m;
+  Result<std::unique_ptr<ViewMaintainer>> whole =
+      make_recomputed(def, catalog, functions, memory_bytes, std::move(spill_dir), std::move(tables),
+                      std::move(views), message.substr(prefix.size(), end - prefix.size()));
+  if (whole.ok()) return whole;
+  return m;  // (what the incremental rules miss is the more useful answer)
+}
+
+Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make_incremental(
+    std::shared_ptr<const catalog::MaterializedViewDef> def, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
+    const sql::FunctionRegistry* functions, size_t memory_bytes, std::string spill_dir, TableSource tables) {
   std::unique_ptr<ViewMaintainer> m(new ViewMaintainer());
   m->tables_ = std::move(tables);
   m->def_ = def;
@@ -509,17 +607,10 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   m->spill_dir_ = std::move(spill_dir);
   const std::string& name = def->name;
 
-  STRATA_ASSIGN_OR_RETURN(std::vector<sql::StatementPtr> parsed, sql::parse_sql(def->query_sql));
-  if (parsed.size() != 1 || !parsed[0]->is<sql::SelectStmt>()) {
-    return Status::sql("42601", fmt::format("materialized view \"{}\": the definition must be one SELECT", name));
-  }
-  sql::Binder binder(catalog, functions);
-  STRATA_ASSIGN_OR_RETURN(LogicalPlanPtr root, binder.bind_query(*parsed[0]->as<sql::SelectStmt>().query));
-  m->column_types_ = root->types;
-  m->column_names_ = root->names;
-  for (size_t i = 0; i < def->column_names.size() && i < m->column_names_.size(); ++i) {
-    m->column_names_[i] = def->column_names[i];
-  }
+  STRATA_ASSIGN_OR_RETURN(BoundDefinition bound, bind_definition(*def, catalog, functions));
+  LogicalPlanPtr root = bound.root;
+  m->column_types_ = bound.types;
+  m->column_names_ = bound.names;
 
   // UNION is DISTINCT over UNION ALL.
   if (root->kind == LogicalKind::kSetOp && root->set_op == sql::LogicalSetOp::kUnion && !root->set_all) {
@@ -760,6 +851,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
           post.push_back(chain[i]);
         }
         recompute_input = chain[blocker]->children[0];
+        m->recompute_reason_ = kind_word(*chain[blocker]);
         node = recompute_input.get();
         general_post = true;
         deepest = chain.size();  // (no aggregate is maintained)
@@ -811,22 +903,11 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
     return unsupported(name, fmt::format("reading table \"{}\" (the input must be one stream)", node->table->name));
   }
   m->stream_ = catalog->streams.at(catalog::CatalogSnapshot::key(stream->schema, stream->name));
-  for (const auto& c : stream->columns) m->stream_types_.push_back(c.type);
-  std::vector<formats::FieldSpec> fields;
-  for (const auto& c : stream->columns) fields.push_back({c.name, c.type, c.not_null});
-  STRATA_ASSIGN_OR_RETURN(formats::RecordFormat format, formats::parse_record_format(stream->format));
-  STRATA_ASSIGN_OR_RETURN(formats::RecordDecoder decoder, formats::RecordDecoder::make(format, fields));
-  m->decoder_ = std::make_unique<formats::RecordDecoder>(std::move(decoder));
+  STRATA_RETURN_IF_ERROR(stream_decoder(*stream, &m->stream_types_, &m->decoder_));
   if (m->join_stream_ != nullptr) {
     const catalog::StreamDef& other = *m->join_stream_;
     if (other.oid == stream->oid) return unsupported(name, fmt::format("a join of stream \"{}\" with itself", other.name));
-    for (const auto& c : other.columns) m->join_stream_types_.push_back(c.type);
-    std::vector<formats::FieldSpec> other_fields;
-    for (const auto& c : other.columns) other_fields.push_back({c.name, c.type, c.not_null});
-    STRATA_ASSIGN_OR_RETURN(formats::RecordFormat other_format, formats::parse_record_format(other.format));
-    STRATA_ASSIGN_OR_RETURN(formats::RecordDecoder other_decoder,
-                            formats::RecordDecoder::make(other_format, other_fields));
-    m->join_decoder_ = std::make_unique<formats::RecordDecoder>(std::move(other_decoder));
+    STRATA_RETURN_IF_ERROR(stream_decoder(other, &m->join_stream_types_, &m->join_decoder_));
     m->join_left_types_ = m->join_left_plan_->types;
     m->join_right_types_ = m->join_right_plan_->types;
   }
@@ -853,7 +934,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   m->allowed_lateness_us_ = stream->allowed_lateness_us;
 
   // EMIT ON WINDOW CLOSE: a group key must be a window bound over the event time.
-  if (parsed[0]->as<sql::SelectStmt>().query->emit == sql::EmitMode::kOnWindowClose) {
+  if (bound.emit_on_close) {
     auto refuse = [&](const std::string& why) {
       return Status::sql("0A000", fmt::format("materialized view \"{}\": EMIT ON WINDOW CLOSE {}", name, why));
     };
@@ -1069,6 +1150,177 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   return m;
 }
 
+Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make_recomputed(
+    std::shared_ptr<const catalog::MaterializedViewDef> def, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
+    const sql::FunctionRegistry* functions, size_t memory_bytes, std::string spill_dir, TableSource tables,
+    ViewSource views, std::string reason) {
+  std::unique_ptr<ViewMaintainer> m(new ViewMaintainer());
+  m->tables_ = std::move(tables);
+  m->views_ = std::move(views);
+  m->def_ = def;
+  m->catalog_ = catalog;
+  m->functions_ = functions;
+  m->memory_bytes_ = memory_bytes;
+  m->spill_dir_ = std::move(spill_dir);
+  m->recompute_reason_ = std::move(reason);
+  const std::string& name = def->name;
+  STRATA_ASSIGN_OR_RETURN(BoundDefinition bound, bind_definition(*def, catalog, functions));
+  if (bound.emit_on_close) return unsupported(name, "EMIT ON WINDOW CLOSE over a recomputed view");
+  LogicalPlanPtr root = bound.root;
+  m->column_types_ = bound.types;
+  m->column_names_ = bound.names;
+
+  // What the plan reads: one or two streams (each maybe more than once), tables.
+  std::vector<const catalog::StreamDef*> streams;
+  std::string problem;
+  std::unordered_set<const LogicalPlan*> seen;  // (a CTE read twice is one node)
+  std::function<void(const LogicalPlan&)> check = [&](const LogicalPlan& p) {
+    if (!problem.empty() || !seen.insert(&p).second) return;
+    problem = unsupported_in_node(p);
+    if (p.kind == LogicalKind::kGet && problem.empty()) {
+      const catalog::Oid oid = p.table != nullptr ? p.table->oid : 0;
+      if (const catalog::StreamDef* st = catalog->find_stream_by_oid(oid)) {
+        if (std::find(streams.begin(), streams.end(), st) == streams.end()) streams.push_back(st);
+      } else if (catalog->find_table_by_oid(oid) != nullptr) {
+        if (std::find(m->lookup_tables_.begin(), m->lookup_tables_.end(), oid) == m->lookup_tables_.end()) {
+          m->lookup_tables_.push_back(oid);
+        }
+      } else if (catalog->find_materialized_view_by_oid(oid) != nullptr) {
+        if (std::find(m->upstream_views_.begin(), m->upstream_views_.end(), oid) == m->upstream_views_.end()) {
+          m->upstream_views_.push_back(oid);
+        }
+      } else {
+        problem = fmt::format("reading \"{}\"", p.table != nullptr ? p.table->name : std::string("?"));
+      }
+    }
+    for (const auto& c : p.children) check(*c);
+  };
+  check(*root);
+  if (!problem.empty()) return unsupported(name, problem);
+  if (!m->upstream_views_.empty()) {
+    // A view over views: the whole plan over their current rows.
+    if (!streams.empty()) return unsupported(name, "a query over both a stream and a materialized view");
+    m->recompute_reason_.clear();
+    sql::prune_columns(*root);
+    m->aggregate_ = true;
+    m->final_plan_ = root;
+    // Its stream (what DROP STREAM and SHOW name) is the first upstream view's.
+    const catalog::MaterializedViewDef* first = catalog->find_materialized_view_by_oid(m->upstream_views_[0]);
+    const catalog::StreamDef* st = catalog->find_stream_by_oid(first->stream_oid);
+    if (st == nullptr) return unsupported(name, fmt::format("reading \"{}\", whose stream is gone", first->name));
+    m->stream_ = catalog->streams.at(catalog::CatalogSnapshot::key(st->schema, st->name));
+    STRATA_RETURN_IF_ERROR(m->step_derived(true).status());
+    return m;
+  }
+  if (streams.empty()) return unsupported(name, "a query that reads no stream");
+  if (streams.size() > 2) return unsupported(name, "a query over more than two streams");
+
+  // Each stream's input rows: the union of the columns its scans read.
+  sql::prune_columns(*root);
+  std::vector<std::vector<int32_t>> used(streams.size());
+  std::vector<std::shared_ptr<const catalog::TableDef>> relation(streams.size());
+  auto stream_index = [&](const LogicalPlan& p) -> int {
+    if (p.kind != LogicalKind::kGet || p.table == nullptr) return -1;
+    for (size_t i = 0; i < streams.size(); ++i) {
+      if (streams[i]->oid == p.table->oid) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  seen.clear();
+  std::function<void(const LogicalPlan&)> collect = [&](const LogicalPlan& p) {
+    if (!seen.insert(&p).second) return;
+    if (int i = stream_index(p); i >= 0) {
+      relation[static_cast<size_t>(i)] = p.table;
+      for (int32_t c : p.columns) {
+        std::vector<int32_t>& u = used[static_cast<size_t>(i)];
+        if (std::find(u.begin(), u.end(), c) == u.end()) u.push_back(c);
+      }
+    }
+    for (const auto& c : p.children) collect(*c);
+  };
+  collect(*root);
+  auto input_get = [&](size_t i) {
+    std::sort(used[i].begin(), used[i].end());
+    auto get = std::make_shared<LogicalPlan>();
+    get->kind = LogicalKind::kGet;
+    get->table = relation[i];
+    get->columns = used[i];
+    for (int32_t c : used[i]) {
+      get->types.push_back(relation[i]->columns[static_cast<size_t>(c)].type);
+      get->names.push_back(relation[i]->columns[static_cast<size_t>(c)].name);
+    }
+    return get;
+  };
+  std::vector<LogicalPlanPtr> inputs;
+  for (size_t i = 0; i < streams.size(); ++i) inputs.push_back(input_get(i));
+  // Every scan of a stream reads its input's rows instead: the state (oid 0) of
+  // a view over one stream, the join inputs of one over two.
+  const bool two = streams.size() == 2;
+  std::unordered_map<const LogicalPlan*, LogicalPlanPtr> replaced;
+  auto placeholder = [&](const LogicalPlanPtr& get) -> LogicalPlanPtr {
+    auto [it, fresh] = replaced.try_emplace(get.get());
+    if (!fresh) return it->second;
+    const size_t i = static_cast<size_t>(stream_index(*get));
+    LogicalPlanPtr p = two ? join_input_get(i == 0 ? kJoinLeftOid : kJoinRightOid, *inputs[i])
+                           : state_get(inputs[i]->types);
+    p->columns.clear();
+    for (int32_t c : get->columns) {
+      p->columns.push_back(static_cast<int32_t>(std::find(used[i].begin(), used[i].end(), c) - used[i].begin()));
+    }
+    p->types = get->types;
+    p->names = get->names;
+    it->second = p;
+    return p;
+  };
+  seen.clear();
+  std::function<void(LogicalPlan&)> replace = [&](LogicalPlan& p) {
+    if (!seen.insert(&p).second) return;
+    for (auto& c : p.children) {
+      if (stream_index(*c) >= 0) {
+        c = placeholder(c);
+      } else {
+        replace(*c);
+      }
+    }
+  };
+  if (stream_index(*root) >= 0) {
+    root = placeholder(root);
+  } else {
+    replace(*root);
+  }
+
+  m->aggregate_ = true;  // (rows change as they are recomputed: keyed, without keys)
+  m->final_plan_ = root;
+  m->stream_ = catalog->streams.at(catalog::CatalogSnapshot::key(streams[0]->schema, streams[0]->name));
+  STRATA_RETURN_IF_ERROR(stream_decoder(*streams[0], &m->stream_types_, &m->decoder_));
+  BatchList result;
+  if (two) {
+    m->join_recompute_ = true;
+    m->join_stream_ = catalog->streams.at(catalog::CatalogSnapshot::key(streams[1]->schema, streams[1]->name));
+    STRATA_RETURN_IF_ERROR(stream_decoder(*streams[1], &m->join_stream_types_, &m->join_decoder_));
+    m->join_left_plan_ = inputs[0];
+    m->join_right_plan_ = inputs[1];
+    m->join_left_types_ = inputs[0]->types;
+    m->join_right_types_ = inputs[1]->types;
+    STRATA_ASSIGN_OR_RETURN(result, m->result_of({}));
+  } else {
+    m->recompute_ = true;
+    m->delta_plan_ = inputs[0];
+    m->state_types_ = inputs[0]->types;
+    m->combine_plan_ = state_get(m->state_types_);
+    // One stream: its watermark applies (late rows are dead-lettered).
+    const catalog::StreamDef& st = *streams[0];
+    for (size_t i = 0; i < st.columns.size() && !st.watermark_column.empty(); ++i) {
+      if (st.columns[i].name == st.watermark_column) m->event_time_column_ = static_cast<int32_t>(i);
+    }
+    m->watermark_delay_us_ = st.watermark_delay_us;
+    m->allowed_lateness_us_ = st.allowed_lateness_us;
+    STRATA_ASSIGN_OR_RETURN(result, m->result_of({}));
+  }
+  STRATA_RETURN_IF_ERROR(m->publish(result));
+  return m;
+}
+
 // count(DISTINCT x): the state keeps one row per (group keys, distinct
 // arguments), so the distinct values are the state's own rows:
 //   partial:  GROUP BY keys, d1..dn with the other aggregates' partials and, per
@@ -1267,7 +1519,9 @@ Result<OperatorPtr> ViewMaintainer::plan_operators(const sql::LogicalPlan& plan,
   PhysicalPlanner::ScanFactory scan = [&](const sql::LogicalPlan& get, const ScanHints&) -> Result<OperatorPtr> {
     const catalog::Oid oid = get.table->oid;
     const bool join_stream = join_stream_ != nullptr && oid == join_stream_->oid;
-    if (oid != 0 && oid != stream_->oid && oid != kJoinLeftOid && oid != kJoinRightOid && !join_stream) {
+    const auto upstream = in.views != nullptr ? in.views->find(oid) : decltype(in.views->end()){};
+    const bool view = in.views != nullptr && upstream != in.views->end();
+    if (oid != 0 && oid != stream_->oid && oid != kJoinLeftOid && oid != kJoinRightOid && !join_stream && !view) {
       // A lookup join's table, as it is now.
       std::shared_ptr<TableStorage> storage = tables_ ? tables_(get.table->oid) : nullptr;
       std::shared_ptr<const TableReadView> view = storage ? storage->snapshot() : nullptr;
@@ -1288,7 +1542,8 @@ Result<OperatorPtr> ViewMaintainer::plan_operators(const sql::LogicalPlan& plan,
             return (*it)->next(out);
           }));
     }
-    const BatchList* source = oid == 0              ? in.state
+    const BatchList* source = view                  ? &upstream->second->batches
+                              : oid == 0             ? in.state
                               : oid == kJoinLeftOid  ? in.left
                               : oid == kJoinRightOid ? in.right
                               : join_stream          ? in.join_delta
@@ -1447,6 +1702,33 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
     }
     return Status::ok_status();
   };
+  if (!upstream_views_.empty()) {
+    lines.clear();  // (no stream input)
+    std::string names;
+    for (catalog::Oid oid : upstream_views_) {
+      const catalog::MaterializedViewDef* v = catalog_->find_materialized_view_by_oid(oid);
+      names += fmt::format("{}\"{}\"", names.empty() ? "" : ", ", v != nullptr ? v->name : std::to_string(oid));
+    }
+    lines.push_back(fmt::format("Materialized view \"{}\" over materialized views {} (a cascade)", def_->name, names));
+    lines.push_back("  Input: the current rows of each view it reads; a step runs when one of them published new "
+                    "rows and recomputes the view from all of their rows (no state, no checkpoint: after a restart "
+                    "it is recomputed from theirs)");
+    STRATA_RETURN_IF_ERROR(tree("Step, the views' rows -> the view's rows:", *final_plan_));
+    return lines;
+  }
+  if (join_recompute_ && !recompute_reason_.empty()) {
+    lines.push_back(fmt::format("  Two streams: \"{}\" (left input) and \"{}\" (right input, topic \"{}\"); no "
+                                "incremental rule covers {}, so each step recomputes the view from every row both "
+                                "inputs took in (kept in the state; no watermark)",
+                                stream_->name, join_stream_->name, join_stream_->topic, recompute_reason_));
+    STRATA_RETURN_IF_ERROR(tree(fmt::format("Left input, new records of {} -> rows:", stream_->name), *join_left_plan_));
+    STRATA_RETURN_IF_ERROR(
+        tree(fmt::format("Right input, new records of {} -> rows:", join_stream_->name), *join_right_plan_));
+    STRATA_RETURN_IF_ERROR(tree("Step, both inputs -> the view's rows:", *final_plan_));
+    lines.push_back("  Checkpoint: next offsets of both streams and every row of both inputs in one file, every "
+                    "streams.checkpoint_interval_ms (docs/formats/view-checkpoint.md)");
+    return lines;
+  }
   if (join_recompute_) {
     lines.push_back(fmt::format("  Join of two streams: \"{}\" (left input) with \"{}\" (right input, topic \"{}\"), "
                                 "an outer, semi or anti join: its rows change as either side grows, so each step "
@@ -1462,8 +1744,8 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
   }
   if (recompute_) {
     lines.push_back(fmt::format("  State: every input row ({} columns); each step recomputes the view from all of "
-                                "them (no incremental rule covers its window functions, ORDER BY or LIMIT)",
-                                state_types_.size()));
+                                "them (no incremental rule covers {})",
+                                state_types_.size(), recompute_reason_));
     STRATA_RETURN_IF_ERROR(tree(fmt::format("Step 1, new records -> input rows (Scan ({}) reads the step's records):",
                                             stream_->name),
                                 *delta_plan_));
@@ -1647,8 +1929,38 @@ Status ViewMaintainer::send_dead_letters(TopicAccess* access, const std::vector<
   return Status::ok_status();
 }
 
+Result<bool> ViewMaintainer::step_derived(bool starting) {
+  std::map<catalog::Oid, std::shared_ptr<const ViewResult>> now;
+  bool changed = upstream_seen_.empty();
+  for (catalog::Oid oid : upstream_views_) {
+    std::shared_ptr<ViewMaintainer> up = views_ ? views_(oid) : nullptr;
+    const catalog::MaterializedViewDef* def = catalog_->find_materialized_view_by_oid(oid);
+    const std::string up_name = def != nullptr ? def->name : std::to_string(oid);
+    if (up == nullptr || !up->failure().ok()) {
+      if (starting) {
+        now[oid] = std::make_shared<const ViewResult>();
+        continue;
+      }
+      return Status::sql("55000", fmt::format("materialized view \"{}\" reads \"{}\", which is not maintained{}",
+                                              def_->name, up_name,
+                                              up == nullptr ? "" : ": " + up->failure().message()));
+    }
+    now[oid] = up->result();
+    auto seen = upstream_seen_.find(oid);
+    if (seen == upstream_seen_.end() || seen->second != now[oid]) changed = true;
+  }
+  if (!changed) return false;
+  PlanInputs in;
+  in.views = &now;
+  STRATA_ASSIGN_OR_RETURN(BatchList result, run_plan(*final_plan_, in));
+  STRATA_RETURN_IF_ERROR(publish(result));
+  upstream_seen_ = std::move(now);
+  return true;
+}
+
 Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_t state_bytes_max) {
   STRATA_RETURN_IF_ERROR(failure());
+  if (!upstream_views_.empty()) return step_derived(false);
   STRATA_ASSIGN_OR_RETURN(std::vector<PartitionOffsets> parts, access->partitions(stream_->topic));
   // Fetched records stay alive for the step: dead letters point into them.
   std::vector<std::pair<int32_t, std::vector<FetchedRecord>>> fetched;
@@ -1663,6 +1975,11 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
     for (const BatchList* part : {&state_, &join_left_, &join_right_}) {
       for (const auto& b : *part) state_bytes += static_cast<int64_t>(b->size_bytes());
     }
+    // A recomputed view's state can be much narrower than the records it came
+    // from (the columns it reads): reading at least as many bytes as all its
+    // earlier steps of this process did makes the recomputations' total cost
+    // a geometric series, O(state) per doubling of the input.
+    if (recompute_ || join_recompute_) state_bytes = std::max(state_bytes, input_bytes_);
     max_bytes = static_cast<int32_t>(std::max<int64_t>(max_bytes, std::min(state_bytes, kStepBytesAdaptiveMax)));
   }
   // At most `max_bytes` of records of `topic`'s partitions `ps` from `at`.
@@ -1878,6 +2195,11 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
     STRATA_ASSIGN_OR_RETURN(result, result_of(state_));
   }
   input_records_ += consumed;
+  for (const auto* part : {&fetched, &join_fetched}) {
+    for (const auto& [partition, recs] : *part) {
+      for (const FetchedRecord& r : recs) input_bytes_ += static_cast<int64_t>(r.value ? r.value->size() : 0);
+    }
+  }
   dead_letters_ += dead.size();
   dirty_ = true;
   STRATA_RETURN_IF_ERROR(publish(result));

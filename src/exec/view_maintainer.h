@@ -19,7 +19,12 @@
 // sums, min of mins, max of maxes), and computes the result from the state with
 // the post nodes (avg = sum / count, as the avg kernel divides). Every plan runs
 // through PhysicalPlanner and the vectorized operators; no second interpreter.
-// Anything else is refused when the view is created (0A000, naming what).
+// Any other query over one or two streams (a self-join, an aggregate joined
+// back to its input, string_agg, ...) is recomputed: its state is every row of
+// its streams (the columns it reads) and each step runs the whole plan over
+// them, O(history) per step (docs/decisions/0006). Volatile or time-dependent
+// functions, subqueries and parameters are refused when the view is created
+// (0A000, naming what).
 //
 // Step (runtime thread): read at most `max_bytes` of new records from the stream's
 // partitions (TopicAccess::read from the view's next offsets), decode them
@@ -78,6 +83,10 @@ class TableStorage;
 // The storage of table `oid` now, or null (Engine::storage).
 using TableSource = std::function<std::shared_ptr<TableStorage>(catalog::Oid)>;
 
+class ViewMaintainer;
+// The maintainer of materialized view `oid`, or null (StreamRuntime::find).
+using ViewSource = std::function<std::shared_ptr<ViewMaintainer>(catalog::Oid)>;
+
 // The view's rows as of one applied step.
 struct ViewResult {
   std::vector<types::Type> types;
@@ -123,17 +132,29 @@ inline constexpr size_t kFreshnessWindow = 4096;
 class ViewMaintainer {
  public:
   // Binds `def->query_sql` against `catalog` and checks that it can be maintained:
-  // 0A000 naming the first unsupported part otherwise; the binder's errors as they
-  // are. `memory_bytes` bounds each step's operators (as a query's budget);
+  // incrementally (the rules above), or else by recomputing the whole plan from
+  // every row of its one or two streams at each step (recomputed_because() says
+  // why); 0A000 naming the first part the incremental rules miss when neither
+  // holds the query; the binder's errors as they are. `memory_bytes` bounds each step's operators (as a query's budget);
   // `spill_dir` as ExecContext::spill_dir.
   // `tables` reads the tables a lookup join names, at each step (without it such
-  // a view can be checked and explained but its steps fail).
+  // a view can be checked and explained but its steps fail). `views` finds the
+  // materialized views a view over views reads (the same).
   static Result<std::unique_ptr<ViewMaintainer>> make(std::shared_ptr<const catalog::MaterializedViewDef> def,
                                                       std::shared_ptr<const catalog::CatalogSnapshot> catalog,
                                                       const sql::FunctionRegistry* functions, size_t memory_bytes,
-                                                      std::string spill_dir, TableSource tables = {});
+                                                      std::string spill_dir, TableSource tables = {},
+                                                      ViewSource views = {});
   // The tables the view's lookup joins read (their oids).
   const std::vector<catalog::Oid>& lookup_tables() const { return lookup_tables_; }
+  // A view over materialized views (a cascade): the views it reads (their
+  // oids); empty for a view over streams. Such a view has no stream input and no
+  // state: each step in which one of them published new rows recomputes it from
+  // their current rows (no checkpoint: it is a function of theirs).
+  const std::vector<catalog::Oid>& upstream_views() const { return upstream_views_; }
+  // Why the view is recomputed from every input row at each step ("" when it is
+  // maintained incrementally): the part of its query no incremental rule covers.
+  const std::string& recomputed_because() const { return recompute_reason_; }
   ~ViewMaintainer();
 
   const catalog::MaterializedViewDef& def() const { return *def_; }
@@ -168,7 +189,8 @@ class ViewMaintainer {
   const std::optional<std::vector<int32_t>>& key_columns() const { return key_columns_; }
 
   // One bounded step of at most `max_bytes` of records (an aggregate: at least
-  // about its state's size, up to kStepBytesAdaptiveMax): true when records were
+  // about its state's size, a recomputed view at least what its earlier steps
+  // read, each up to kStepBytesAdaptiveMax): true when records were
   // consumed, false when every partition is at its end. On error nothing changes
   // (the step is retried).
   // A step whose state would exceed `state_bytes_max` changes nothing and stops
@@ -188,6 +210,22 @@ class ViewMaintainer {
 
  private:
   ViewMaintainer() = default;
+  // make() without the fallback: the incremental rules only (0A000 otherwise).
+  static Result<std::unique_ptr<ViewMaintainer>> make_incremental(
+      std::shared_ptr<const catalog::MaterializedViewDef> def, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
+      const sql::FunctionRegistry* functions, size_t memory_bytes, std::string spill_dir, TableSource tables);
+  // make()'s fallback when no incremental rule covers the query (`reason` says
+  // what): the whole plan over every row of its one or two streams, recomputed
+  // at each step (docs/decisions/0006). 0A000 when that cannot hold the query
+  // either (volatile functions, subqueries, no stream or more than two).
+  static Result<std::unique_ptr<ViewMaintainer>> make_recomputed(
+      std::shared_ptr<const catalog::MaterializedViewDef> def, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
+      const sql::FunctionRegistry* functions, size_t memory_bytes, std::string spill_dir, TableSource tables,
+      ViewSource views, std::string reason);
+  // A view over views: recomputes it when an upstream view published new rows
+  // (true) since the last time. `starting`: an upstream view not maintained yet
+  // reads as empty (else 55000).
+  Result<bool> step_derived(bool starting);
   struct DeadLetter {
     bool join_stream;  // a record of the join stream (else of the view's stream)
     int32_t partition;
@@ -205,6 +243,8 @@ class ViewMaintainer {
     const BatchList* join_delta = nullptr;
     const BatchList* left = nullptr;
     const BatchList* right = nullptr;
+    // A view over views: each upstream view's rows, by oid.
+    const std::map<catalog::Oid, std::shared_ptr<const ViewResult>>* views = nullptr;
   };
   // Runs `plan`: kGet of the stream reads `delta`, kGet of the state placeholder
   // (table oid 0) reads `state`.
@@ -259,6 +299,11 @@ class ViewMaintainer {
   int64_t top_n_ = 0;            // top-N views: rows kept per group (state = those rows)
   bool recompute_ = false;       // state = every input row; the view recomputed from them per step
   bool join_recompute_ = false;  // an outer/semi/anti join of two streams: recomputed from both inputs
+  std::string recompute_reason_;  // make_recomputed(): what no incremental rule covers
+  // A view over views: what it reads, and their results it was last computed from.
+  std::vector<catalog::Oid> upstream_views_;
+  ViewSource views_;
+  std::map<catalog::Oid, std::shared_ptr<const ViewResult>> upstream_seen_;
   // A join of two streams (inner or cross): the view's stream feeds the join's
   // left input through `join_left_plan_`, `join_stream_` its right input through
   // `join_right_plan_`; the join itself reads kJoinLeftOid / kJoinRightOid.
@@ -300,6 +345,7 @@ class ViewMaintainer {
   std::vector<int64_t> freshness_ms_;  // ring of the last kFreshnessWindow latencies
   size_t freshness_next_ = 0;
   uint64_t input_records_ = 0;
+  int64_t input_bytes_ = 0;  // record bytes this process's steps consumed (recomputed views' step size)
   uint64_t dead_letters_ = 0;
   uint64_t sequence_ = 0;
   bool dirty_ = false;

@@ -110,13 +110,36 @@ def test_view_equals_batch_updates_and_survives_restart(server):
     conn.close()
 
 
-def test_unsupported_shapes_are_refused(server):
+# Queries over the stream that no incremental rule covers: each is recomputed
+# from every input row at each step (CREATE says so in a NOTICE).
+RECOMPUTED = {
+    "ids": "SELECT country, string_agg(CAST(order_id AS text), ',' ORDER BY order_id) AS ids FROM orders "
+           "GROUP BY country",
+    "all_over_1": "SELECT country, bool_and(amount > 1) AS b, count(*) AS n FROM orders GROUP BY country",
+    "self": "SELECT a.order_id, b.country FROM orders a JOIN orders b USING (order_id)",
+    # An aggregate joined back to its own stream (the shape of Nexmark q7).
+    "max_per_country": "SELECT o.country, o.order_id, o.amount FROM orders o JOIN (SELECT country, max(amount) AS m "
+                       "FROM orders GROUP BY country) x ON o.country = x.country AND o.amount = x.m",
+}
+
+
+def test_what_no_incremental_rule_covers_is_recomputed(server):
     conn = connect(server)
     cur = conn.cursor()
     create(cur)
-    for q in ["SELECT string_agg(country, ',') FROM orders", "SELECT count(*) FROM orders WHERE order_id IN "
-              "(SELECT order_id FROM orders)",
-              "SELECT bool_and(amount > 1) FROM orders", "SELECT * FROM orders a JOIN orders b USING (order_id)"]:
+    for name, q in RECOMPUTED.items():
+        del conn.notices[:]
+        cur.execute(f"CREATE MATERIALIZED VIEW {name} AS {q}")
+        assert any("is recomputed from every input row at each step" in n for n in conn.notices), conn.notices
+    for first in (1, 301):
+        produce(server, "shop.orders", orders(first, 300))
+        for name, q in RECOMPUTED.items():
+            wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1, 2", f"SELECT * FROM ({q}) z ORDER BY 1, 2")
+    assert rows(cur, "SELECT count(*) FROM self") == [(600,)]
+    # Volatile and time-dependent functions and subqueries are still refused.
+    for q in ["SELECT random() AS r, string_agg(country, ',') FROM orders",
+              "SELECT * FROM orders WHERE amount > (SELECT avg(amount) FROM orders)",
+              "SELECT now(), * FROM orders a JOIN orders b USING (order_id)"]:
         with pytest.raises(psycopg2.Error) as e:
             cur.execute("CREATE MATERIALIZED VIEW nope AS " + q)
         assert e.value.pgcode == "0A000", q
@@ -172,6 +195,9 @@ def test_kill9_while_producing_counts_every_record_once(tmp_path):
         conn = connect(srv)
         cur = conn.cursor()
         create(cur)
+        # A recomputed view (its state: every order) and a view over a view.
+        cur.execute("CREATE MATERIALIZED VIEW max_per_country AS " + RECOMPUTED["max_per_country"])
+        cur.execute("CREATE MATERIALIZED VIEW over_revenue AS SELECT count(*) AS groups, sum(n) AS n FROM revenue")
         conn.close()
         stop = threading.Event()
         produced = [0]
@@ -211,6 +237,10 @@ def test_kill9_while_producing_counts_every_record_once(tmp_path):
         total = rows(cur, "SELECT count(*) FROM orders WHERE order_id > 0")[0][0]
         assert sum(r[1] for r in final) == total
         wait_equal(cur, BIG_VIEW, BIG_BATCH, timeout=60)
+        wait_equal(cur, "SELECT * FROM max_per_country ORDER BY 1, 2",
+                   f"SELECT * FROM ({RECOMPUTED['max_per_country']}) z ORDER BY 1, 2", timeout=60)
+        assert wait_equal(cur, "SELECT * FROM over_revenue",
+                          f"SELECT count(*), sum(n) FROM ({AGG}) revenue", timeout=60) == [(4, total)]
         conn.close()
         srv.stop()
     finally:
@@ -262,8 +292,11 @@ def test_explain_shows_the_dataflow_and_creates_nothing(server):
     assert "  State: the view's rows, appended to (append-only)" in append
     assert any("rows file" in l for l in append) and not any("rows file" in l for l in plan), (plan, append)
     assert rows(cur, "SELECT count(*) FROM pg_class WHERE relname IN ('revenue', 'big')") == [(0,)]
+    recomputed = [r[0] for r in rows(cur, "EXPLAIN CREATE MATERIALIZED VIEW d AS "
+                                          "SELECT string_agg(country, ',') FROM orders")]
+    assert any("no incremental rule covers the aggregate string_agg()" in l for l in recomputed), recomputed
     with pytest.raises(psycopg2.Error) as e:
-        cur.execute("EXPLAIN CREATE MATERIALIZED VIEW d AS SELECT string_agg(country, ',') FROM orders")
+        cur.execute("EXPLAIN CREATE MATERIALIZED VIEW d AS SELECT random(), string_agg(country, ',') FROM orders")
     assert e.value.pgcode == "0A000"
     with pytest.raises(psycopg2.Error) as e:
         cur.execute("EXPLAIN ANALYZE CREATE MATERIALIZED VIEW r2 AS " + AGG)
@@ -384,12 +417,17 @@ def test_lookup_join_with_a_table(server):
             cur.execute(stmt)
         assert e.value.pgcode == "2BP01", stmt
         assert "by_region" in e.value.pgerror or "enriched" in e.value.pgerror, stmt
-    for q, why in [("SELECT * FROM orders a JOIN orders b ON a.order_id = b.order_id", "with itself"),
-                   ("SELECT * FROM orders o FULL JOIN countries c ON c.code = o.country", "unmatched rows"),
-                   ("SELECT * FROM countries c LEFT JOIN orders o ON c.code = o.country", "unmatched rows")]:
-        with pytest.raises(psycopg2.Error) as e:
-            cur.execute("CREATE MATERIALIZED VIEW nope AS " + q)
-        assert e.value.pgcode == "0A000" and why in e.value.pgerror, (q, e.value.pgerror)
+    # An outer join that keeps the table's unmatched rows is no lookup: such a
+    # view is recomputed from every order at each step, with the table as it is
+    # then (so BR's orders all read 'Latin America' here).
+    for name, q in [("full_j", "SELECT o.order_id, c.code, c.region FROM orders o FULL JOIN countries c "
+                               "ON c.code = o.country"),
+                    ("left_j", "SELECT c.code, o.order_id FROM countries c LEFT JOIN orders o ON c.code = o.country")]:
+        del conn.notices[:]
+        cur.execute(f"CREATE MATERIALIZED VIEW {name} AS {q}")
+        assert any("unmatched rows" in n for n in conn.notices), conn.notices
+        wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1, 2", f"SELECT * FROM ({q}) z ORDER BY 1, 2")
+        cur.execute(f"DROP MATERIALIZED VIEW {name}")
     conn.close()
 
     # After a restart the views keep their rows and keep looking up.
@@ -510,11 +548,17 @@ def test_union_all_of_one_stream(server):
     for name, q in views.items():
         wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1, 2", f"SELECT * FROM ({q}) z ORDER BY 1, 2")
     assert dict(rows(cur, "SELECT * FROM per_why"))["all"] == 300
-    for q, why in [("SELECT order_id FROM orders UNION ALL SELECT order_id FROM other", "different relations"),
-                   ("SELECT order_id FROM orders INTERSECT SELECT order_id FROM orders", "UNION/INTERSECT/EXCEPT")]:
-        with pytest.raises(psycopg2.Error) as e:
-            cur.execute("CREATE MATERIALIZED VIEW nope AS " + q)
-        assert e.value.pgcode == "0A000" and why in e.value.pgerror, e.value.pgerror
+    # UNION ALL of two streams and INTERSECT are recomputed at each step.
+    recomputed = {"both_streams": "SELECT order_id FROM orders UNION ALL SELECT order_id FROM other",
+                  "common": "SELECT order_id FROM orders INTERSECT SELECT order_id FROM orders WHERE amount > 50"}
+    for name, q in recomputed.items():
+        del conn.notices[:]
+        cur.execute(f"CREATE MATERIALIZED VIEW {name} AS {q}")
+        assert any("no incremental rule covers" in n for n in conn.notices), conn.notices
+    produce(server, "shop.other", [json.dumps({"order_id": i}) for i in range(5)])
+    for name, q in recomputed.items():
+        wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1", f"SELECT * FROM ({q}) z ORDER BY 1")
+    assert rows(cur, "SELECT count(*) FROM both_streams") == [(305,)]
     conn.close()
 
 
@@ -606,4 +650,69 @@ def test_operators_above_an_aggregate_are_recomputed_from_its_state(server):
     with pytest.raises(psycopg2.Error) as e:
         cur.execute("CREATE SINK s FROM top2 INTO TOPIC 'x'")
     assert e.value.pgcode == "0A000", e.value.pgerror
+    conn.close()
+
+
+# Views over views (cascades): each level equals the same query over the
+# levels below it inlined as subqueries over the stream.
+CASCADE = {
+    "per_c": ("SELECT c, count(*) AS n, sum(doubled) AS s FROM big GROUP BY c", {"big": BIG}),
+    "top_country": ("SELECT revenue.country, revenue.total FROM revenue JOIN (SELECT max(total) AS m FROM revenue) x "
+                    "ON revenue.total = x.m", {"revenue": AGG}),
+    "summary": ("SELECT count(*) AS groups, sum(n) AS n FROM per_c", {}),
+}
+
+
+def inlined(name):
+    q, below = CASCADE[name]
+    for view, sql in below.items():
+        q = q.replace(f"FROM {view}", f"FROM ({sql}) {view}")
+    if name == "summary":
+        q = q.replace("FROM per_c", f"FROM ({inlined('per_c')}) per_c")
+    return q
+
+
+def test_a_view_over_views_is_recomputed_from_theirs(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    create(cur)
+    for name, (q, _) in CASCADE.items():
+        cur.execute(f"CREATE MATERIALIZED VIEW {name} AS {q}")
+    cur.execute("EXPLAIN CREATE MATERIALIZED VIEW x AS " + CASCADE["summary"][0])
+    plan = "\n".join(r[0] for r in cur.fetchall())
+    assert 'Materialized view "x" over materialized views "per_c" (a cascade)' in plan, plan
+    assert rows(cur, "SELECT * FROM summary") == [(0, None)]
+    for first in (1, 301):
+        produce(server, "shop.orders", orders(first, 300))
+        for name in CASCADE:
+            wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1", f"SELECT * FROM ({inlined(name)}) z ORDER BY 1")
+    assert rows(cur, "SELECT n FROM summary") == rows(cur, "SELECT count(*) FROM orders WHERE amount >= 50")
+    shown = {r[1]: r for r in rows(cur, "SHOW MATERIALIZED VIEWS")}
+    assert shown["summary"][2] == "orders" and shown["summary"][7] == "running", shown["summary"]
+
+    # A view another view reads cannot go alone; CASCADE takes its readers with it.
+    with pytest.raises(psycopg2.Error) as e:
+        cur.execute("DROP MATERIALIZED VIEW per_c")
+    assert e.value.pgcode == "2BP01" and 'materialized view "summary" depends on it' in e.value.pgerror, \
+        e.value.pgerror
+    with pytest.raises(psycopg2.Error) as e:
+        cur.execute("DROP MATERIALIZED VIEW big")
+    assert e.value.pgcode == "2BP01" and "per_c" in e.value.pgerror, e.value.pgerror
+    conn.close()
+
+    # After a restart every level is there again, and keeps up.
+    server.stop()
+    server.start()
+    conn = connect(server)
+    cur = conn.cursor()
+    for name in CASCADE:
+        wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1", f"SELECT * FROM ({inlined(name)}) z ORDER BY 1")
+    produce(server, "shop.orders", orders(601, 100))
+    for name in CASCADE:
+        wait_equal(cur, f"SELECT * FROM {name} ORDER BY 1", f"SELECT * FROM ({inlined(name)}) z ORDER BY 1")
+    del conn.notices[:]
+    cur.execute("DROP MATERIALIZED VIEW big CASCADE")
+    assert any("drop cascades to materialized view summary" in n for n in conn.notices), conn.notices
+    assert any("drop cascades to materialized view per_c" in n for n in conn.notices), conn.notices
+    assert rows(cur, "SELECT relname FROM pg_class WHERE relkind = 'm' ORDER BY 1") == [("revenue",), ("top_country",)]
     conn.close()
