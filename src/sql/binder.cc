@@ -1639,11 +1639,150 @@ struct Binder::Impl {
     return window_columns(f, w, below, std::move(start), std::move(end));
   }
 
+  // SESSION(relation, time_column, gap[, key, ...]): each row with the session
+  // window that holds it. Rows of one key (all rows without keys) ordered by
+  // time form sessions: a row more than `gap` after the previous one starts a
+  // new session; window_start is the session's first time, window_end its last
+  // time + gap. Bound as window functions over the relation (so a batch SELECT
+  // and a materialized view, recomputed, agree):
+  //   prev  = lag(t) OVER (PARTITION BY keys ORDER BY t)
+  //   first = CASE WHEN prev IS NULL OR t - prev > gap THEN 1 ELSE 0 END
+  //   n     = sum(first) OVER (PARTITION BY keys ORDER BY t)   (RANGE: ties share n)
+  //   window_start = min(t) OVER (PARTITION BY keys, n),
+  //   window_end   = max(t) OVER (PARTITION BY keys, n) + gap.
+  Result<FromResult> bind_session(const FunctionRef& f, const Scope* outer) {
+    const FuncCall& fc = *f.call;
+    const char* usage = "(relation, time column, INTERVAL gap[, key column, ...])";
+    if (fc.args.size() < 3) return error_at("42883", fmt::format("SESSION takes {}", usage), f.location);
+    STRATA_ASSIGN_OR_RETURN(WindowInput w, bind_window_input(f, outer, "SESSION", fc.args.size(), usage));
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr gap, bind_window_interval(*fc.args[2], outer, "SESSION"));
+    const bool fixed = gap->kind == BoundExprKind::kConstant && !gap->value.is_null() &&
+                       gap->value.as_interval().months == 0;
+    if (!fixed || int64_t{gap->value.as_interval().days} * 86'400'000'000 + gap->value.as_interval().micros <= 0) {
+      return error_at("22023", "SESSION's gap must be a constant positive interval without months",
+                      fc.args[2]->location);
+    }
+    ExprMode mode;
+    mode.scope = &w.in.scope;
+    mode.clause = "SESSION";
+    std::vector<BoundExprPtr> keys;
+    for (size_t i = 3; i < fc.args.size(); ++i) {
+      STRATA_ASSIGN_OR_RETURN(BoundExprPtr k, bind_expr(*fc.args[i], mode));
+      STRATA_ASSIGN_OR_RETURN(k, resolve_unknown(std::move(k), fc.args[i]->location));
+      keys.push_back(std::move(k));
+    }
+    const BoundExpr& ts = *w.ts;
+    const auto width = static_cast<int32_t>(w.in.plan->types.size());
+    // A window node over `below` adding `calls`.
+    auto window_node = [](LogicalPlanPtr below, std::vector<BoundWindow> calls) {
+      auto node = std::make_shared<LogicalPlan>();
+      node->kind = LogicalKind::kWindow;
+      node->types = below->types;
+      node->names = below->names;
+      for (const BoundWindow& c : calls) {
+        node->types.push_back(c.type);
+        node->names.push_back(c.name);
+      }
+      node->windows = std::move(calls);
+      node->children.push_back(std::move(below));
+      return node;
+    };
+    auto by_time = [&](BoundWindow& c) {
+      for (const auto& k : keys) c.partition_by.push_back(k->clone());
+      c.order_by.push_back({ts.clone(), false, false});
+    };
+    BoundWindow lag;
+    lag.kind = WindowFunctionKind::kLag;
+    lag.args.push_back(ts.clone());
+    lag.type = Type::timestamp();
+    lag.name = "session_prev";
+    by_time(lag);
+    std::vector<BoundWindow> first_calls;
+    first_calls.push_back(std::move(lag));
+    LogicalPlanPtr with_prev = window_node(w.in.plan, std::move(first_calls));
+
+    // first: the relation's columns, then whether the row starts a session.
+    auto prev = make_column_ref(width, Type::timestamp(), "session_prev");
+    std::vector<BoundExprPtr> diff_args;
+    diff_args.push_back(ts.clone());
+    diff_args.push_back(prev->clone());
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr diff, call("-", std::move(diff_args), f.location));
+    std::vector<BoundExprPtr> gt_args;
+    gt_args.push_back(std::move(diff));
+    gt_args.push_back(gap->clone());
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr after_gap, call(">", std::move(gt_args), f.location));
+    auto is_first = std::make_unique<BoundExpr>();
+    is_first->kind = BoundExprKind::kOr;
+    is_first->type = Type::boolean();
+    auto prev_null = std::make_unique<BoundExpr>();
+    prev_null->kind = BoundExprKind::kIsNull;
+    prev_null->type = Type::boolean();
+    prev_null->children.push_back(std::move(prev));
+    is_first->children.push_back(std::move(prev_null));
+    is_first->children.push_back(std::move(after_gap));
+    auto flag = std::make_unique<BoundExpr>();
+    flag->kind = BoundExprKind::kCase;
+    flag->type = Type::bigint();
+    flag->children.push_back(std::move(is_first));
+    flag->children.push_back(make_constant(types::Value::bigint(1)));
+    flag->children.push_back(make_constant(types::Value::bigint(0)));
+    auto flagged = std::make_shared<LogicalPlan>();
+    flagged->kind = LogicalKind::kProject;
+    for (int32_t i = 0; i < width; ++i) {
+      flagged->exprs.push_back(make_column_ref(i, w.in.plan->types[static_cast<size_t>(i)],
+                                               w.in.plan->names[static_cast<size_t>(i)]));
+      flagged->types.push_back(w.in.plan->types[static_cast<size_t>(i)]);
+      flagged->names.push_back(w.in.plan->names[static_cast<size_t>(i)]);
+    }
+    flag->name = "session_first";
+    flagged->exprs.push_back(std::move(flag));
+    flagged->types.push_back(Type::bigint());
+    flagged->names.push_back("session_first");
+    flagged->children.push_back(with_prev);
+
+    STRATA_ASSIGN_OR_RETURN(AggregateMatch sum, functions->resolve_aggregate("sum", {Type::bigint()}));
+    BoundWindow number;
+    number.kind = WindowFunctionKind::kAggregate;
+    number.aggregate = sum.function;
+    BoundExprPtr flag_ref = make_column_ref(width, Type::bigint(), "session_first");
+    if (flag_ref->type != sum.arg_types[0]) flag_ref = make_cast(std::move(flag_ref), sum.arg_types[0]);
+    number.args.push_back(std::move(flag_ref));
+    number.type = sum.return_type;
+    number.name = "session_number";
+    by_time(number);
+    std::vector<BoundWindow> number_calls;
+    number_calls.push_back(std::move(number));
+    LogicalPlanPtr numbered = window_node(flagged, std::move(number_calls));
+
+    STRATA_ASSIGN_OR_RETURN(AggregateMatch lo, functions->resolve_aggregate("min", {Type::timestamp()}));
+    STRATA_ASSIGN_OR_RETURN(AggregateMatch hi, functions->resolve_aggregate("max", {Type::timestamp()}));
+    std::vector<BoundWindow> bounds;
+    for (const AggregateMatch* m : {&lo, &hi}) {
+      BoundWindow b;
+      b.kind = WindowFunctionKind::kAggregate;
+      b.aggregate = m->function;
+      b.args.push_back(ts.clone());
+      b.type = m->return_type;
+      b.name = m == &lo ? "session_start" : "session_last";
+      for (const auto& k : keys) b.partition_by.push_back(k->clone());
+      b.partition_by.push_back(make_column_ref(width + 1, numbered->types[static_cast<size_t>(width + 1)]));
+      bounds.push_back(std::move(b));
+    }
+    LogicalPlanPtr bounded = window_node(numbered, std::move(bounds));
+    BoundExprPtr start = make_column_ref(width + 2, Type::timestamp(), "window_start");
+    std::vector<BoundExprPtr> end_args;
+    end_args.push_back(make_column_ref(width + 3, Type::timestamp(), "session_last"));
+    end_args.push_back(std::move(gap));
+    STRATA_ASSIGN_OR_RETURN(BoundExprPtr end, call("+", std::move(end_args), f.location));
+    return window_columns(f, w, bounded, std::move(start), std::move(end));
+  }
+
   Result<FromResult> bind_function_ref(const FunctionRef& f, const Scope* outer) {
     const FuncCall& call_ast = *f.call;
     std::string name = lower(call_ast.name.name());
     if (name == "tumble" && call_ast.name.parts.size() == 1) return bind_tumble(f, outer);
     if (name == "hop" && call_ast.name.parts.size() == 1) return bind_hop(f, outer);
+    if (name == "session" && call_ast.name.parts.size() == 1) return bind_session(f, outer);
     if ((call_ast.name.parts.size() > 1 && call_ast.name.parts[0] != "pg_catalog") || f.with_ordinality ||
         (name != "generate_series" && name != "unnest")) {
       return error_at("0A000", fmt::format("function {} in FROM is not supported", call_ast.name.to_string()),

@@ -328,3 +328,43 @@ def test_kill9_keeps_closed_windows_exact(tmp_path):
         srv.stop()
     finally:
         srv.close()
+
+
+SESSIONS = ("SELECT user_id, window_start, window_end, count(*) AS n "
+            "FROM SESSION(visits, ts, INTERVAL '10 seconds', user_id) GROUP BY user_id, window_start, window_end")
+
+
+def test_session_windows_per_key_merge_as_rows_arrive(server):
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE STREAM visits (user_id bigint, ts timestamp) WITH (topic = 'wm.visits', partitions = 1)")
+    del conn.notices[:]
+    cur.execute("CREATE MATERIALIZED VIEW sessions AS " + SESSIONS)
+    # No incremental rule covers session windows: the view is recomputed.
+    assert any("is recomputed" in n for n in conn.notices), conn.notices
+    # User 1: 0, 5, 12 s (one session), 30 s (a new one: 18 s later). User 2:
+    # 3, 14 s (11 s apart: two). User 3: a tie at 50 s, then 60 s. User 4: two
+    # rows exactly the gap apart (one session: a gap must be exceeded).
+    s = lambda sec: at(12, 0) + dt.timedelta(seconds=sec)
+    visits = [(1, 0), (2, 3), (1, 5), (1, 12), (2, 14), (1, 30), (3, 50), (3, 50), (3, 60), (4, 0), (4, 10)]
+    produce(server, "wm.visits", [click(u, s(t)) for u, t in visits])
+    want = [(1, s(0), s(22), 3), (1, s(30), s(40), 1), (2, s(3), s(13), 1), (2, s(14), s(24), 1),
+            (3, s(50), s(70), 3), (4, s(0), s(20), 2)]
+    wait_rows(cur, "SELECT * FROM sessions ORDER BY 1, 2", want)
+    assert rows(cur, SESSIONS + " ORDER BY 1, 2") == want
+    # A row at 21 s bridges user 1's two sessions (9 s after 12 s, 9 s before 30 s).
+    produce(server, "wm.visits", [click(1, s(21))])
+    want = [(1, s(0), s(40), 5)] + want[2:]
+    wait_rows(cur, "SELECT * FROM sessions ORDER BY 1, 2", want)
+    assert rows(cur, SESSIONS + " ORDER BY 1, 2") == want
+    # Without keys every row is in one sequence.
+    assert rows(cur, "SELECT window_start, window_end, count(*) FROM SESSION(visits, ts, INTERVAL '10 seconds') "
+                     "GROUP BY 1, 2 ORDER BY 1") == [(s(0), s(40), 9), (s(50), s(70), 3)]
+    for bad, code in [("SESSION(visits, ts, INTERVAL '0 seconds')", "22023"),
+                      ("SESSION(visits, ts, INTERVAL '1 month')", "22023"),
+                      ("SESSION(visits, user_id, INTERVAL '1 second')", "42804"),
+                      ("SESSION(visits, ts)", "42883")]:
+        with pytest.raises(psycopg2.Error) as e:
+            cur.execute(f"SELECT count(*) FROM {bad}")
+        assert e.value.pgcode == code, (bad, e.value.pgerror)
+    conn.close()
