@@ -226,6 +226,44 @@ def test_nexmark_views_equal_batch_queries(server, tmp_path):
         want_q11[(bidder, n, start)] += 1
     assert multiset(r[:3] for r in got["q11"]) == want_q11 and len(want_q11) > len(by_bidder)
 
+    # q5 and q7 over windows aligned to the epoch, in microseconds.
+    epoch = dt.datetime(1970, 1, 1)
+    micros = lambda t: (t - epoch) // dt.timedelta(microseconds=1)
+    slide, size = 2_000_000, 10_000_000
+    counts = collections.Counter()
+    for b in bids:
+        t = micros(ts(b["date_time"]))
+        start = t - t % slide
+        while start > t - size:
+            counts[(start, b["auction"])] += 1
+            start -= slide
+    window_max = collections.defaultdict(int)
+    for (start, _), n in counts.items():
+        window_max[start] = max(window_max[start], n)
+    want_q5 = multiset((auction, n) for (start, auction), n in counts.items() if n >= window_max[start])
+    assert multiset(got["q5"]) == want_q5 and len(want_q5) > 0
+    highest = collections.defaultdict(int)  # window end -> highest price
+    for b in bids:
+        t = micros(ts(b["date_time"]))
+        end = t - t % size + size
+        highest[end] = max(highest[end], b["price"])
+    want_q7 = collections.Counter()
+    for b in bids:
+        t = micros(ts(b["date_time"]))
+        # The windows whose [end - 10 s, end] holds t: the one it is in, and the
+        # one before when t is exactly that window's end.
+        for end in {t - t % size + size} | ({t} if t % size == 0 else set()):
+            if highest.get(end) == b["price"]:
+                want_q7[(b["auction"], b["price"], b["bidder"], ts(b["date_time"]), b["extra"])] += 1
+    assert multiset(got["q7"]) == want_q7 and len(want_q7) >= len(highest)
+    # q8: a person's id, name and window when they opened an auction in it.
+    window = lambda text: micros(ts(text)) - micros(ts(text)) % size
+    sellers = {(a["seller"], window(a["date_time"])) for a in data["auction"]}
+    want_q8 = multiset((p["id"], p["name"], epoch + dt.timedelta(microseconds=window(p["date_time"])))
+                       for p in {(p["id"], p["name"], p["date_time"]): p for p in data["person"]}.values()
+                       if (p["id"], window(p["date_time"])) in sellers)
+    assert multiset(got["q8"]) == want_q8 and len(want_q8) > 0
+
     hot = {"apple": "0", "google": "1", "facebook": "2", "baidu": "3"}
     want_q21 = collections.Counter()
     for b in bids:
