@@ -9,6 +9,10 @@
 // output, and the size functions (0: sizes are not tracked per relation yet).
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "exec/functions_common.h"
 #include "sql/system_tables.h"
 
@@ -207,6 +211,32 @@ void register_system_functions(FunctionRegistry& r) {
     add_const_text(r, name, {}, [](const FunctionContext& c) { return std::string(c.current_user); });
   }
   add_const_text(r, "pg_get_userbyid", {i8}, [](const FunctionContext&) { return std::string("strata"); });
+  {
+    // pg_sleep(seconds): sleeps once per row, in slices of at most 10 ms so that a
+    // cancel request (57014) ends it. Returns '' (PostgreSQL's void prints so).
+    ScalarFunction f;
+    f.name = "pg_sleep";
+    f.args = {Type::double_precision()};
+    f.return_type = t;
+    f.is_volatile = true;
+    f.kernel = [](const FunctionContext& ctx, const Args& a, size_t n, Vector& out) -> Status {
+      const double* seconds = a[0]->data<double>();
+      for (size_t i = 0; i < n; ++i) {
+        if (a[0]->is_null(i) || !(seconds[i] > 0)) continue;
+        const auto until = std::chrono::steady_clock::now() +
+                           std::chrono::microseconds(static_cast<int64_t>(std::min(seconds[i], 1e9) * 1e6));
+        while (std::chrono::steady_clock::now() < until) {
+          if (ctx.cancel != nullptr && ctx.cancel->load(std::memory_order_relaxed)) {
+            return Status::sql("57014", "canceling statement due to user request");
+          }
+          std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+              until - std::chrono::steady_clock::now(), std::chrono::milliseconds(10)));
+        }
+      }
+      return fill_text(out, n, "");
+    };
+    r.add_scalar(std::move(f));
+  }
   {
     ScalarFunction f;
     f.name = "pg_backend_pid";

@@ -91,6 +91,7 @@ ExecContext Session::make_context(const std::vector<Value>& params, MemoryBudget
   ctx.params = &params;
   ctx.memory = budget;
   ctx.cancel = &cancel_;
+  ctx.functions.cancel = &cancel_;
   ctx.spill_dir = engine_->spill_dir();
   return ctx;
 }

@@ -9,6 +9,7 @@
 // Thread safety: filled once at startup, then read-only and shared by every session.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,6 +39,8 @@ struct FunctionContext {
   // The statement's catalog snapshot, for the catalog functions (obj_description,
   // pg_get_indexdef, regclass output, ...); null outside a session.
   const catalog::CatalogSnapshot* catalog = nullptr;
+  // Set when the statement is cancelled (pg_sleep polls it); null outside a session.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Computes rows [0, rows) of `out` from the argument vectors (each `rows` long).

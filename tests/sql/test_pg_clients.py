@@ -154,6 +154,24 @@ def test_psycopg2_cancel(server):
     conn.close()
 
 
+def test_pg_sleep_sleeps_and_is_cancelled(server):
+    conn = connect(server)
+    conn.autocommit = True
+    cur = conn.cursor()
+    started = time.monotonic()
+    cur.execute("SELECT pg_sleep(0.3), pg_sleep(NULL)")  # the literal is numeric: cast to double precision
+    assert cur.fetchone() == ("", None)
+    assert time.monotonic() - started >= 0.3
+    timer = threading.Timer(0.5, conn.cancel)
+    timer.start()
+    started = time.monotonic()
+    with pytest.raises(psycopg2.errors.QueryCanceled):
+        cur.execute("SELECT pg_sleep(30)")
+    timer.cancel()
+    assert time.monotonic() - started < 10
+    conn.close()
+
+
 def test_tables_survive_restart(server):
     conn = connect(server)
     conn.autocommit = True
