@@ -19,6 +19,11 @@ One run, one machine, one set of events (bench/README.md, "Nexmark"):
    parses every JSON line and keeps the result, with all cores.
 4. bench/nexmark_loop.cc (built next to strata) computes q0, q1, q5 and q7 by
    hand over the same file on one thread: the machine's limit for the work.
+5. Checkpoint overhead (--checkpoint-overhead): the listed queries' views run
+   again, alternating between the first server (checkpoints at the default
+   interval) and a second one over the same bids whose checkpoint interval is
+   an hour (no checkpoint during a run), twice each; the overhead is the best
+   time with checkpoints over the best time without, minus one.
 
 Both sides count the rows of their result; a mismatch is printed and the exit
 code is 1. The ratio is Strata time / DuckDB time (lower is better): how far a
@@ -100,8 +105,36 @@ def strata_view(cur, name: str, sql: str, bids: int, timeout_s: float) -> dict:
     cur.execute(f"SELECT count(*) FROM {name}")
     rows = cur.fetchone()[0]
     dead = r[5]
+    checkpoints = shown(cur, name)[6]
     cur.execute(f"DROP MATERIALIZED VIEW {name}")
-    return {"seconds": seconds, "rows": rows, "dead_letters": dead}
+    return {"seconds": seconds, "rows": rows, "dead_letters": dead, "checkpoints": checkpoints}
+
+
+def start_server(work: str, name: str, strata: str, path: str, config: str | None):
+    """A fresh server in work/name with the stream bid holding every bid of
+    `path` (produced with kcat): (server, cursor, kcat seconds)."""
+    extra = ["--pg-listen", "127.0.0.1:0"]
+    if config is not None:
+        cfg = os.path.join(work, f"{name}.toml")
+        with open(cfg, "w") as f:
+            f.write(config)
+        extra += ["--config", cfg]
+    srv = StrataServer(data_dir=os.path.join(work, name), binary=strata, extra_args=extra)
+    srv.start()
+    host, port = srv.pg_address()
+    conn = psycopg2.connect(host=host, port=port, user="strata", dbname="strata")
+    conn.autocommit = True
+    cur = conn.cursor()
+    cur.execute(f"CREATE STREAM bid ({STREAMS['bid']}) WITH (topic = 'nexmark.bid', format = 'json')")
+    for table, (cols, fill) in TABLES.items():
+        cur.execute(f"CREATE TABLE {table} ({cols})")
+        cur.execute(fill)
+    t = time.perf_counter()
+    r = subprocess.run(["kcat", "-P", "-b", srv.kafka, "-t", "nexmark.bid", "-X", "acks=all",
+                        "-X", "linger.ms=5", "-l", path], capture_output=True)
+    if r.returncode != 0:
+        raise SystemExit(f"kcat failed: {r.stderr.decode()}")
+    return srv, cur, time.perf_counter() - t
 
 
 def duckdb_setup(duck: DuckDBRunner, path: str):
@@ -128,9 +161,12 @@ def main():
     ap.add_argument("--dir", default=None, help="work directory (default: a new one under $TMPDIR)")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per view")
     ap.add_argument("--json", default=None, help="also write the results here")
+    ap.add_argument("--checkpoint-overhead", default="q0,q15,q18",
+                    help="queries whose views also run without checkpoints (comma-separated; '' for none)")
     args = ap.parse_args()
     queries = [q for q in args.queries.split(",") if q]
-    for q in queries:
+    overhead_queries = [q for q in args.checkpoint_overhead.split(",") if q]
+    for q in queries + overhead_queries:
         if q not in QUERIES:
             raise SystemExit(f"unknown query {q}; known: {', '.join(QUERIES)}")
 
@@ -143,25 +179,11 @@ def main():
     log(f"generated {bids} bids ({size_mb:.0f} MB) in {gen_s:.1f} s")
 
     results = {"events": args.events, "bids": bids, "json_mb": size_mb, "generate_s": gen_s, "queries": {}}
-    srv = StrataServer(data_dir=os.path.join(work, "strata"), binary=os.path.abspath(args.strata),
-                       extra_args=["--pg-listen", "127.0.0.1:0"])
-    srv.start()
+    strata = os.path.abspath(args.strata)
+    srv, cur, results["ingest_s"] = start_server(work, "strata", strata, path, None)
+    quiet = None  # the server without checkpoints (--checkpoint-overhead)
     duck = None
     try:
-        host, port = srv.pg_address()
-        conn = psycopg2.connect(host=host, port=port, user="strata", dbname="strata")
-        conn.autocommit = True
-        cur = conn.cursor()
-        cur.execute(f"CREATE STREAM bid ({STREAMS['bid']}) WITH (topic = 'nexmark.bid', format = 'json')")
-        for name, (cols, fill) in TABLES.items():
-            cur.execute(f"CREATE TABLE {name} ({cols})")
-            cur.execute(fill)
-        t = time.perf_counter()
-        r = subprocess.run(["kcat", "-P", "-b", srv.kafka, "-t", "nexmark.bid", "-X", "acks=all",
-                            "-X", "linger.ms=5", "-l", path], capture_output=True)
-        if r.returncode != 0:
-            raise SystemExit(f"kcat failed: {r.stderr.decode()}")
-        results["ingest_s"] = time.perf_counter() - t
         log(f"kcat produced them in {results['ingest_s']:.1f} s")
 
         loop_bin = os.path.join(os.path.dirname(os.path.abspath(args.strata)), "nexmark_loop")
@@ -180,12 +202,27 @@ def main():
             results["queries"][q] = {"strata": s, "duckdb": d}
             log(f"{q}: Strata view {s['seconds']:.2f} s ({s['rows']} rows), DuckDB {d['seconds']:.2f} s "
                 f"({d['rows']} rows)")
-        conn.close()
+        if overhead_queries:
+            quiet, quiet_cur, _ = start_server(work, "no-checkpoints", strata, path,
+                                               "[streams]\ncheckpoint_interval_ms = 3600000\n")
+            results["checkpoint_overhead"] = {}
+            for q in overhead_queries:
+                on, off, taken = [], [], []
+                for _ in range(2):
+                    with_ckpt = strata_view(cur, q, QUERIES[q], bids, args.timeout)
+                    on.append(with_ckpt["seconds"])
+                    taken.append(with_ckpt["checkpoints"])
+                    off.append(strata_view(quiet_cur, q, QUERIES[q], bids, args.timeout)["seconds"])
+                results["checkpoint_overhead"][q] = {"with_s": min(on), "without_s": min(off),
+                                                     "checkpoints": taken}
+                log(f"{q}: with checkpoints {on} ({taken} checkpoints), without {off}")
     finally:
         if duck is not None:
             duck.close()
-        srv.stop(check=False)
-        srv.close(remove=args.dir is None)
+        for server in (srv, quiet):
+            if server is not None:
+                server.stop(check=False)
+                server.close(remove=args.dir is None)
 
     mismatches = []
     print(f"Nexmark, {args.events} events = {bids} bids ({size_mb:.0f} MB of JSON); "
@@ -228,6 +265,13 @@ def main():
           f"auctions are not in its stream). Strata: one view, stepped by one runtime thread at a time, checkpoints on (default "
           f"interval); loop: bench/nexmark_loop.cc, one thread; DuckDB: {os.cpu_count()} threads, /DuckDB is "
           f"Strata time / DuckDB time; Flink: published V2 per-core figures (nexmark.md), not run here.")
+    for q, o in results.get("checkpoint_overhead", {}).items():
+        extra = o["with_s"] / o["without_s"] - 1 if o["without_s"] > 0 else float("inf")
+        o["overhead"] = extra
+        print(f"checkpoint overhead {q}: {o['with_s']:.2f} s with checkpoints (default interval; "
+              f"{'/'.join(map(str, o['checkpoints']))} taken), "
+              f"{o['without_s']:.2f} s without: {extra * 100:+.1f}% (goal under 10%: "
+              f"{'met' if extra < 0.10 else 'not met'})")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=2)
