@@ -202,11 +202,21 @@ Result<std::unique_ptr<ViewSink>> ViewSink::make(std::shared_ptr<const catalog::
   const std::string& vname = view.def().name;
   const std::optional<std::vector<int32_t>>& keys = view.key_columns();
   s->keyed_ = !view.append_only();
-  if (s->keyed_ && !keys) {
-    return Status::sql("0A000", fmt::format("sink \"{}\": the rows of materialized view \"{}\" change but have no "
-                                            "key in its SELECT list (every GROUP BY column; for a top-N, the "
-                                            "PARTITION BY columns and row_number())",
+  if (!view.upstream_views().empty()) {
+    return Status::sql("0A000", fmt::format("sink \"{}\": materialized view \"{}\" reads other views and takes no "
+                                            "checkpoints, at which sinks emit; sink the views it reads, or a "
+                                            "view over streams",
                                             def->name, vname));
+  }
+  if (s->keyed_ && !keys) {
+    if (s->mode_ != SinkMode::kChangelog) {
+      return Status::sql("0A000", fmt::format("sink \"{}\": the rows of materialized view \"{}\" change but have "
+                                              "no key in its SELECT list (every GROUP BY column; for a top-N, the "
+                                              "PARTITION BY columns and row_number()): use mode 'changelog', "
+                                              "whose records are keyed by the whole row",
+                                              def->name, vname));
+    }
+    s->row_keys_ = true;
   }
   if (keys) s->key_columns_ = *keys;
   if (s->mode_ == SinkMode::kAppend && s->keyed_ && !view.emits_on_window_close()) {
@@ -246,12 +256,19 @@ Result<std::unordered_map<std::string, std::string>> ViewSink::keyed_rows(const 
                                                                           std::vector<std::string>* order) const {
   std::unordered_map<std::string, std::string> rows;
   rows.reserve(result.rows);
+  std::unordered_map<std::string, uint64_t> copies;  // row_keys_: rows seen so far, by value
   for (const auto& b : result.batches) {
     types::Batch keys;
     if (key_encoder_) keys = project(*b, key_columns_);
     for (size_t i = 0; i < b->rows; ++i) {
-      std::string key = key_encoder_ ? *key_encoder_->encode(keys, i) : std::string("{}");
       std::optional<std::string> value = row_encoder_->encode(*b, i);
+      std::string key;
+      if (row_keys_) {
+        // The row itself, then which copy of it (JSON never holds a raw newline).
+        key = value.value_or("") + '\n' + std::to_string(copies[value.value_or("")]++);
+      } else {
+        key = key_encoder_ ? *key_encoder_->encode(keys, i) : std::string("{}");
+      }
       auto [it, inserted] = rows.emplace(key, value.value_or(""));
       if (!inserted) {
         return Status::sql("XX000", fmt::format("sink \"{}\": two rows of the view have the key {}", def_->name, key));
@@ -336,6 +353,7 @@ Status ViewSink::prepare(TopicAccess* access, io::FileSystem* fs, const std::str
   for (const PartitionOffsets& p : parts) f.start_offsets[p.partition] = p.end_offset;
   uint64_t unkeyed = records_;
   auto add = [&](std::optional<std::string> key, std::optional<std::string> value) {
+    if (row_keys_ && key) key->resize(key->rfind('\n'));  // (the record's key is the row)
     SinkRecord r;
     r.partition = key ? kafka_partition_for_key(*key, n) : static_cast<int32_t>(unkeyed++ % static_cast<uint64_t>(n));
     r.partition = parts[static_cast<size_t>(r.partition)].partition;

@@ -12,7 +12,9 @@
 //              the view. Needs a view whose rows have a key (GROUP BY, DISTINCT).
 //   changelog  one record per change, value {"op":"c"|"u"|"d","before":row|null,
 //              "after":row|null} (Debezium's envelope), key as for upsert (null for
-//              append-only views).
+//              append-only views). A view whose rows change but have no key (a
+//              recomputed one) gets creates and deletes keyed by the row's JSON:
+//              replayed as a multiset, they give the view.
 // A keyed record goes to partition murmur2(key) % partitions (Kafka's default
 // partitioner, so consumers can co-partition); unkeyed records round-robin.
 //
@@ -145,6 +147,9 @@ class ViewSink {
   std::optional<formats::RecordEncoder> row_encoder_;
   std::optional<formats::RecordEncoder> key_encoder_;  // unset: no key columns ({} when keyed)
   bool keyed_ = false;                   // the view's rows have a key (aggregate views)
+  // A changelog of a view whose changing rows have no key (a recomputed view):
+  // each row is keyed by its own JSON and the copy it is of that row.
+  bool row_keys_ = false;
   std::vector<int32_t> key_columns_;     // keyed: the output columns of the group keys
 
   // What was emitted (committed): keyed views: key -> value; others: a row count.
