@@ -440,6 +440,88 @@ std::string unsupported_in_node(const LogicalPlan& p) {
   return "";
 }
 
+// The conjuncts of `e` (its kAnd children, recursively).
+void conjuncts_of(const BoundExpr& e, std::vector<const BoundExpr*>* out) {
+  if (e.kind == BoundExprKind::kAnd) {
+    for (const auto& c : e.children) conjuncts_of(*c, out);
+  } else {
+    out->push_back(&e);
+  }
+}
+
+// A join of two streams `join` (in `root`), whose left input `left_plan` reads
+// the view's stream `stream_oid` with event time column `event_col`: the rules
+// by which rows of the right input can be dropped once the left stream's late
+// bound passes them. A conjunct of the join's condition (or of a filter right
+// above it) of the form `right.c >= left.t [+/- interval]` (also >, <=, <,
+// BETWEEN's halves), with t the event time, holds for no later left row (its
+// t >= the bound) when c < bound [+/- interval]. Only timestamp columns c.
+std::vector<ViewMaintainer::JoinPrune> join_prune_rules(LogicalPlan* root, LogicalPlan* join,
+                                                        const LogicalPlan& left_plan, catalog::Oid stream_oid,
+                                                        int32_t event_col) {
+  std::vector<const BoundExpr*> parts;
+  if (join->predicate) conjuncts_of(*join->predicate, &parts);
+  // Filters directly above the join read its columns as they are.
+  std::function<bool(LogicalPlan*, std::vector<LogicalPlan*>&)> path = [&](LogicalPlan* p,
+                                                                          std::vector<LogicalPlan*>& up) {
+    if (p == join) return true;
+    for (const auto& c : p->children) {
+      up.push_back(p);
+      if (path(c.get(), up)) return true;
+      up.pop_back();
+    }
+    return false;
+  };
+  std::vector<LogicalPlan*> up;
+  if (path(root, up)) {
+    for (auto it = up.rbegin(); it != up.rend() && (*it)->kind == LogicalKind::kFilter; ++it) {
+      if ((*it)->predicate) conjuncts_of(*(*it)->predicate, &parts);
+    }
+  }
+  const auto left_width = static_cast<int32_t>(join->children[0]->types.size());
+  // `e` as the left input's event time plus a constant (µs), if it is one.
+  auto left_time = [&](const BoundExpr* e) -> std::optional<int64_t> {
+    int64_t offset = 0;
+    if (e->kind == BoundExprKind::kFunction && e->function != nullptr && e->children.size() == 2 &&
+        (e->function->name == "+" || e->function->name == "-")) {
+      std::optional<int64_t> k = fixed_interval_us(e->children[1].get());
+      if (!k) return std::nullopt;
+      offset = e->function->name == "+" ? *k : -*k;
+      e = e->children[0].get();
+    }
+    if (e->kind != BoundExprKind::kColumnRef || e->column >= left_width) return std::nullopt;
+    const LogicalPlan* at = &left_plan;
+    const BoundExpr* src = follow_deep(e, &at);
+    if (src->kind != BoundExprKind::kColumnRef || at->kind != LogicalKind::kGet || at->table == nullptr ||
+        at->table->oid != stream_oid || at->columns[static_cast<size_t>(src->column)] != event_col) {
+      return std::nullopt;
+    }
+    return offset;
+  };
+  std::vector<ViewMaintainer::JoinPrune> rules;
+  for (const BoundExpr* c : parts) {
+    if (c->kind != BoundExprKind::kFunction || c->function == nullptr || c->children.size() != 2) continue;
+    const std::string& op = c->function->name;
+    const BoundExpr* hi = nullptr;
+    const BoundExpr* lo = nullptr;
+    if (op == ">=" || op == ">") {
+      hi = c->children[0].get();
+      lo = c->children[1].get();
+    } else if (op == "<=" || op == "<") {
+      hi = c->children[1].get();
+      lo = c->children[0].get();
+    } else {
+      continue;
+    }
+    if (hi->kind != BoundExprKind::kColumnRef || hi->column < left_width ||
+        hi->type.id() != types::TypeId::kTimestamp) {
+      continue;
+    }
+    if (std::optional<int64_t> offset = left_time(lo)) rules.push_back({hi->column - left_width, *offset});
+  }
+  return rules;
+}
+
 // A data exception (SQLSTATE class 22: division by zero, out of range, a bad
 // cast) is a property of the rows, not of the view: those rows are dead-lettered.
 bool is_row_error(const Status& s) { return s.sqlstate().substr(0, 2) == "22"; }
@@ -725,6 +807,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make_incremental(
         return false;
     }
   };
+  LogicalPlan* stream_join = nullptr;  // the join of two streams, if any
   std::function<Status()> walk_pre = [&]() -> Status {
     while (true) {
       STRATA_RETURN_IF_ERROR(walk_chain(nullptr));
@@ -768,6 +851,7 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make_incremental(
         m->join_stream_ = catalog->streams.at(catalog::CatalogSnapshot::key(other->schema, other->name));
         m->join_left_plan_ = node->children[0];
         m->join_right_plan_ = node->children[1];
+        stream_join = node;
         node->children = {join_input_get(kJoinLeftOid, *m->join_left_plan_),
                           join_input_get(kJoinRightOid, *m->join_right_plan_)};
         node = m->join_left_plan_.get();
@@ -924,11 +1008,15 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make_incremental(
       m->key_columns_ = output_keys(post, *top, keys);
     }
   }
-  // A join of two streams applies no watermark: its rows are never late (the
-  // two streams' event times would need one joint bound).
-  for (size_t i = 0; i < stream->columns.size() && !stream->watermark_column.empty() && m->join_stream_ == nullptr;
-       ++i) {
+  // In an inner join of two streams the view's (left) stream's watermark
+  // applies, the other stream's does not (rows of the right are never late);
+  // outer joins, recomputed, apply none.
+  for (size_t i = 0; i < stream->columns.size() && !stream->watermark_column.empty() && !m->join_recompute_; ++i) {
     if (stream->columns[i].name == stream->watermark_column) m->event_time_column_ = static_cast<int32_t>(i);
+  }
+  if (stream_join != nullptr && !m->join_recompute_ && m->event_time_column_ >= 0) {
+    m->join_prune_ = join_prune_rules(root.get(), stream_join, *m->join_left_plan_, stream->oid,
+                                      m->event_time_column_);
   }
   m->watermark_delay_us_ = stream->watermark_delay_us;
   m->allowed_lateness_us_ = stream->allowed_lateness_us;
@@ -1757,8 +1845,20 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
   if (join_stream_ != nullptr) {
     lines.push_back(fmt::format("  Join of two streams: \"{}\" (left input) with \"{}\" (right input, topic \"{}\"); "
                                 "each step joins each side's new rows with every row the other side took in "
-                                "(inner; kept in the state; no watermark)",
-                                stream_->name, join_stream_->name, join_stream_->topic));
+                                "(inner; kept in the state; {})",
+                                stream_->name, join_stream_->name, join_stream_->topic,
+                                event_time_column_ >= 0 ? "the left stream's watermark applies, the right's does not"
+                                                        : "no watermark"));
+    for (const JoinPrune& r : join_prune_) {
+      const std::string& col = join_right_plan_->names[static_cast<size_t>(r.column)];
+      lines.push_back(fmt::format("  State pruning: right input rows whose {} is below {}'s late bound{} are dropped "
+                                  "(no later row of \"{}\" can join them)",
+                                  col.empty() ? fmt::format("column {}", r.column + 1) : col, stream_->name,
+                                  r.offset_us == 0 ? std::string()
+                                  : r.offset_us > 0 ? " + " + interval(r.offset_us)
+                                                    : " - " + interval(-r.offset_us),
+                                  stream_->name));
+    }
     STRATA_RETURN_IF_ERROR(tree(fmt::format("Left input, new records of {} -> rows:", stream_->name), *join_left_plan_));
     STRATA_RETURN_IF_ERROR(
         tree(fmt::format("Right input, new records of {} -> rows:", join_stream_->name), *join_right_plan_));
@@ -2167,6 +2267,11 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
     applied = Status::ok_status();
   }
   STRATA_RETURN_IF_ERROR(applied);
+  // The late bound after this step. No later row of the view's stream is below
+  // it, so rows of a join's right input that a prune rule puts below it can join
+  // none: they leave the state.
+  const std::optional<int64_t> closed_after = raised_close(parts, next, max_event, late_floor);
+  if (!join_prune_.empty() && closed_after) prune_join_right(*closed_after, &next_state.right);
   int64_t state_bytes = 0;
   for (const BatchList* part : {&next_state.state, &next_state.left, &next_state.right}) {
     for (const auto& b : *part) state_bytes += static_cast<int64_t>(b->size_bytes());
@@ -2184,7 +2289,7 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
     return a.partition != b.partition ? a.partition < b.partition : a.record->offset < b.record->offset;
   });
   STRATA_RETURN_IF_ERROR(send_dead_letters(access, dead));
-  closed_us_ = raised_close(parts, next, max_event, late_floor);
+  closed_us_ = closed_after;
   state_ = std::move(next_state.state);
   join_left_ = std::move(next_state.left);
   join_right_ = std::move(next_state.right);
@@ -2210,6 +2315,50 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
   note_freshness(fetched, now_ms);
   if (!join_fetched.empty()) note_freshness(join_fetched, now_ms);
   return true;
+}
+
+void ViewMaintainer::prune_join_right(int64_t bound, BatchList* rows) const {
+  auto limit = [bound](int64_t offset) {
+    int64_t v = 0;
+    return __builtin_add_overflow(bound, offset, &v) ? (offset > 0 ? INT64_MAX : INT64_MIN) : v;
+  };
+  BatchList kept;
+  size_t rows_kept = 0;
+  std::vector<uint32_t> keep;
+  for (const auto& b : *rows) {
+    keep.clear();
+    for (size_t i = 0; i < b->rows; ++i) {
+      bool ok = true;
+      for (const JoinPrune& r : join_prune_) {
+        const types::Vector& v = b->columns[static_cast<size_t>(r.column)];
+        if (v.is_null(i) || v.data<int64_t>()[i] < limit(r.offset_us)) {
+          ok = false;
+          break;
+        }
+      }
+      if (ok) keep.push_back(static_cast<uint32_t>(i));
+    }
+    rows_kept += keep.size();
+    if (keep.size() == b->rows) {
+      kept.push_back(b);
+    } else if (!keep.empty()) {
+      auto part = std::make_shared<types::Batch>(join_right_types_);
+      part->append_selected(*b, keep.data(), keep.size());
+      kept.push_back(std::move(part));
+    }
+  }
+  // Pruning leaves partial batches: once they are many, the rows are packed again.
+  if (kept.size() > 2 * (rows_kept / types::kBatchRows + 1)) {
+    std::vector<std::shared_ptr<types::Batch>> packed;
+    for (const auto& b : kept) {
+      if (packed.empty() || packed.back()->rows + b->rows > types::kBatchRows) {
+        packed.push_back(std::make_shared<types::Batch>(join_right_types_));
+      }
+      packed.back()->append_rows(*b, 0, b->rows);
+    }
+    kept.assign(packed.begin(), packed.end());
+  }
+  *rows = std::move(kept);
 }
 
 void ViewMaintainer::note_freshness(const std::vector<std::pair<int32_t, std::vector<FetchedRecord>>>& fetched,

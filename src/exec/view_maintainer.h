@@ -131,6 +131,13 @@ inline constexpr size_t kFreshnessWindow = 4096;
 
 class ViewMaintainer {
  public:
+  // A join of two streams' pruning rule: right input rows whose timestamp column
+  // `column` is below (the left stream's late bound + offset_us) are dropped.
+  struct JoinPrune {
+    int32_t column;
+    int64_t offset_us;
+  };
+
   // Binds `def->query_sql` against `catalog` and checks that it can be maintained:
   // incrementally (the rules above), or else by recomputing the whole plan from
   // every row of its one or two streams at each step (recomputed_because() says
@@ -274,6 +281,9 @@ class ViewMaintainer {
                                       const std::map<int32_t, int64_t>& max_event,
                                       std::optional<int64_t> floor) const;
   Status publish(const BatchList& result);
+  // Drops the rows of `rows` (a join's right input) that join_prune_ puts below
+  // `bound` (the left stream's late bound).
+  void prune_join_right(int64_t bound, BatchList* rows) const;
   // Marks the view failed with `bad` about checkpoint `path`; returns it.
   Status fail_load(const std::string& path, const Status& bad);
   // Adds the latencies of `fetched`'s records, published at `now_ms`, to the
@@ -300,6 +310,7 @@ class ViewMaintainer {
   bool recompute_ = false;       // state = every input row; the view recomputed from them per step
   bool join_recompute_ = false;  // an outer/semi/anti join of two streams: recomputed from both inputs
   std::string recompute_reason_;  // make_recomputed(): what no incremental rule covers
+  std::vector<JoinPrune> join_prune_;  // an inner join of two streams: see JoinPrune
   // A view over views: what it reads, and their results it was last computed from.
   std::vector<catalog::Oid> upstream_views_;
   ViewSource views_;
