@@ -185,6 +185,12 @@ std::vector<uint8_t> encode_view_checkpoint(const ViewCheckpoint& c) {
       put_batches(w, *side, side == &c.join->left_types ? c.join->left : c.join->right);
     }
   }
+  w.u8(c.final_rows ? 1 : 0);
+  if (c.final_rows) {
+    w.uvarint(c.final_rows->rows_file_bytes);
+    w.uvarint(c.final_rows->types.size());
+    for (const auto& t : c.final_rows->types) put_type(w, t);
+  }
   uint32_t crc = crc32c(out.data() + kHeaderBytes, out.size() - kHeaderBytes);
   w.patch_i32(8, static_cast<int32_t>(crc));
   return out;
@@ -263,6 +269,23 @@ Result<ViewCheckpoint> decode_view_checkpoint(std::span<const uint8_t> bytes) {
         STRATA_RETURN_IF_ERROR(get_batches(r, types, side == 0 ? &j.left : &j.right));
       }
       c.join = std::move(j);
+    }
+  }
+  if (version >= 5) {
+    uint8_t has_final = r.u8();
+    if (!r.ok() || has_final > 1) return corrupt("bad final rows flag");
+    if (has_final) {
+      ViewCheckpoint::FinalRows f;
+      f.rows_file_bytes = r.uvarint64();
+      if (!r.ok()) return corrupt("bad final rows length");
+      if (c.rows_file_bytes) return corrupt("both the state and final rows in the rows file");
+      if (!get_count(r, &n)) return corrupt("bad final rows column count");
+      for (; n > 0; --n) {
+        types::Type t;
+        if (!get_type(r, &t)) return corrupt("bad final rows column type");
+        f.types.push_back(t);
+      }
+      c.final_rows = std::move(f);
     }
   }
   if (!r.ok() || !r.at_end()) return corrupt("truncated or trailing bytes");

@@ -29,9 +29,10 @@ namespace strata::exec {
 
 // Version 2 added the event-time progress (max_event_us, closed_us); version 3 the
 // rows file of append-only views (rows_file_bytes); version 4 the inputs of a join
-// of two streams (join). Versions 1 to 3 are still read (as no event time seen
-// yet, the state inline, no join).
-inline constexpr uint32_t kViewCheckpointFormatVersion = 4;
+// of two streams (join); version 5 the final rows of closed windows
+// (final_rows). Versions 1 to 4 are still read (as no event time seen yet, the
+// state inline, no join, no final rows).
+inline constexpr uint32_t kViewCheckpointFormatVersion = 5;
 // Largest checkpoint file read back (a bound on a corrupt length, not a design size).
 inline constexpr uint64_t kViewCheckpointBytesMax = 1ull << 32;
 
@@ -65,6 +66,15 @@ struct ViewCheckpoint {
     std::vector<std::shared_ptr<const types::Batch>> right;
   };
   std::optional<Join> join;
+  // Set (v5) for an aggregate view over windows: the rows of windows closed
+  // before this checkpoint, which left the state, are the first `rows_file_bytes`
+  // bytes of the rows file, in the view's columns (`types`). Not with the
+  // rows_file_bytes above (one rows file per view).
+  struct FinalRows {
+    uint64_t rows_file_bytes = 0;
+    std::vector<types::Type> types;
+  };
+  std::optional<FinalRows> final_rows;
 };
 
 std::vector<uint8_t> encode_view_checkpoint(const ViewCheckpoint& c);

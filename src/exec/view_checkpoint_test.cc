@@ -119,23 +119,26 @@ TEST(ViewCheckpointTest, EmptyStateRoundTrips) {
   EXPECT_FALSE(back->closed_us.has_value());
 }
 
-// Version-1, -2 and -3 files (before event time, rows files, and join inputs)
-// still load: as a view that has seen no event time yet, with its state inline,
-// without a join.
+// Version-1 to -4 files (before event time, rows files, join inputs and final
+// rows) still load: as a view that has seen no event time yet, with its state
+// inline, without a join or final rows.
 TEST(ViewCheckpointTest, OlderVersionsAreStillRead) {
   ViewCheckpoint c;
   c.view_oid = 9;
   c.sequence = 2;
   c.next_offsets = {{0, 5}};
-  std::vector<uint8_t> v4 = encode_view_checkpoint(c);
+  std::vector<uint8_t> v5 = encode_view_checkpoint(c);
   // Header 12, oid 4, three u64 24, then the offsets: uvarint 1, varint 0, varint 5
   // (zigzag 10) end at byte 43; v2's three event-time bytes (0 entries, no close,
-  // 0) follow, then v3's two rows-file bytes (none, 0); v4's join flag (0) is last.
-  for (size_t k = 43; k < 48; ++k) ASSERT_EQ(v4[k], 0) << k;
-  ASSERT_EQ(v4.back(), 0);
+  // 0) follow, then v3's two rows-file bytes (none, 0); v4's join flag (0) and
+  // v5's final-rows flag (0) are last.
+  for (size_t k = 43; k < 48; ++k) ASSERT_EQ(v5[k], 0) << k;
+  ASSERT_EQ(v5[v5.size() - 1], 0);
+  ASSERT_EQ(v5[v5.size() - 2], 0);
   auto older = [&](uint8_t version, size_t drop_from, size_t drop_to) {
-    std::vector<uint8_t> v(v4.begin(), v4.begin() + static_cast<ptrdiff_t>(drop_from));
-    v.insert(v.end(), v4.begin() + static_cast<ptrdiff_t>(drop_to), v4.end());
+    std::vector<uint8_t> v(v5.begin(), v5.begin() + static_cast<ptrdiff_t>(drop_from));
+    v.insert(v.end(), v5.begin() + static_cast<ptrdiff_t>(drop_to), v5.end());
+    if (version < 5) v.pop_back();  // no final-rows flag
     if (version < 4) v.pop_back();  // no join flag
     v[7] = version;  // format_version, big-endian u32 at byte 4
     uint32_t crc = crc32c(v.data() + 12, v.size() - 12);
@@ -145,7 +148,7 @@ TEST(ViewCheckpointTest, OlderVersionsAreStillRead) {
     v[11] = static_cast<uint8_t>(crc);
     return v;
   };
-  for (auto [version, from] : {std::pair<uint8_t, size_t>{1, 43}, {2, 46}, {3, 48}}) {
+  for (auto [version, from] : {std::pair<uint8_t, size_t>{1, 43}, {2, 46}, {3, 48}, {4, 48}}) {
     std::vector<uint8_t> v = older(version, from, 48);
     Result<ViewCheckpoint> back = decode_view_checkpoint(v);
     ASSERT_TRUE(back.ok()) << back.status().to_string();
@@ -155,9 +158,29 @@ TEST(ViewCheckpointTest, OlderVersionsAreStillRead) {
     EXPECT_FALSE(back->closed_us.has_value());
     EXPECT_FALSE(back->rows_file_bytes.has_value());
     EXPECT_FALSE(back->join.has_value());
+    EXPECT_FALSE(back->final_rows.has_value());
   }
-  std::vector<uint8_t> v5 = older(5, 48, 48);  // an unknown version is refused
-  EXPECT_EQ(decode_view_checkpoint(v5).status().code(), StatusCode::kCorruption);
+  std::vector<uint8_t> v6 = older(6, 48, 48);  // an unknown version is refused
+  EXPECT_EQ(decode_view_checkpoint(v6).status().code(), StatusCode::kCorruption);
+}
+
+// v5: an aggregate view over windows names the prefix of its rows file that
+// holds its closed windows' rows, with their column types; the rows file holds
+// either those or an append-only view's state, never both.
+TEST(ViewCheckpointTest, FinalRowsRoundTripAndExcludeARowsFileState) {
+  ViewCheckpoint c;
+  c.view_oid = 5;
+  c.sequence = 3;
+  c.state_types = {Type::timestamp(), Type::bigint()};
+  c.final_rows = ViewCheckpoint::FinalRows{1234, {Type::timestamp(), Type::bigint(), Type::text()}};
+  Result<ViewCheckpoint> back = decode_view_checkpoint(encode_view_checkpoint(c));
+  ASSERT_TRUE(back.ok()) << back.status().to_string();
+  ASSERT_TRUE(back->final_rows.has_value());
+  EXPECT_EQ(back->final_rows->rows_file_bytes, 1234u);
+  EXPECT_EQ(back->final_rows->types, c.final_rows->types);
+  EXPECT_FALSE(back->rows_file_bytes.has_value());
+  c.rows_file_bytes = 10;
+  EXPECT_EQ(decode_view_checkpoint(encode_view_checkpoint(c)).status().code(), StatusCode::kCorruption);
 }
 
 // An append-only view's state lives in its rows file: chunks of batches, each

@@ -1022,15 +1022,12 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make_incremental(
   m->allowed_lateness_us_ = stream->allowed_lateness_us;
 
   // EMIT ON WINDOW CLOSE: a group key must be a window bound over the event time.
-  if (bound.emit_on_close) {
-    auto refuse = [&](const std::string& why) {
-      return Status::sql("0A000", fmt::format("materialized view \"{}\": EMIT ON WINDOW CLOSE {}", name, why));
-    };
-    if (m->join_stream_ != nullptr) return refuse("over a join of two streams");
-    if (m->event_time_column_ < 0) {
-      return refuse(fmt::format("needs a WATERMARK on stream \"{}\"", stream->name));
-    }
-    for (size_t i = 0; agg != nullptr && i < agg->groups.size() && m->window_key_ < 0; ++i) {
+  // A group key that is a window bound over the event time: the window closes
+  // (gets no more rows) once the late bound passes its end.
+  for (size_t i = 0; agg != nullptr && m->event_time_column_ >= 0 && m->join_stream_ == nullptr &&
+                     i < agg->groups.size() && m->window_key_ < 0;
+       ++i) {
+    {
       const LogicalPlan* at = agg->children[0].get();
       const BoundExpr* e = follow(agg->groups[i].get(), &at);
       if (std::optional<int64_t> size = window_start_size(e, at, m->event_time_column_)) {
@@ -1053,6 +1050,15 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make_incremental(
           m->window_end_offset_us_ = 0;
         }
       }
+    }
+  }
+  if (bound.emit_on_close) {
+    auto refuse = [&](const std::string& why) {
+      return Status::sql("0A000", fmt::format("materialized view \"{}\": EMIT ON WINDOW CLOSE {}", name, why));
+    };
+    if (m->join_stream_ != nullptr) return refuse("over a join of two streams");
+    if (m->event_time_column_ < 0) {
+      return refuse(fmt::format("needs a WATERMARK on stream \"{}\"", stream->name));
     }
     if (m->window_key_ < 0) {
       return refuse(fmt::format("needs GROUP BY window_start or window_end of TUMBLE({0}, {1}, ...), or window_end "
@@ -1226,6 +1232,12 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make_incremental(
     m->combine_plan_ = nullptr;
     m->final_plan_ = root;
   }
+  // Closed windows leave the state: their rows are final (no later row is below
+  // the late bound), so they move to final_rows_ and the rows file. Only where
+  // the final plan works group by group (no operator above the aggregate but
+  // filters and projections) and the state is per group (no top-N, no join).
+  m->prune_closed_ = m->window_key_ >= 0 && m->aggregate_ && !general_post && m->top_n_ == 0 && !m->recompute_ &&
+                     !m->join_recompute_ && m->join_stream_ == nullptr;
   // A view without groups has one row even before any input (count 0, sum NULL).
   BatchList result;
   if (m->join_recompute_) {
@@ -1770,6 +1782,11 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
   } else {
     lines.push_back("  Event time: none (the stream has no WATERMARK)");
   }
+  if (prune_closed_) {
+    lines.push_back(fmt::format("  Closed windows: once the late bound passes a window's end (state column {}), its "
+                                "rows are final: they leave the state for the view's rows file",
+                                window_key_ + 1));
+  }
   if (emit_on_close_) {
     lines.push_back(fmt::format("  Emit: on window close (groups whose window_end <= the late bound; state column {} "
                                 "is the window's {})",
@@ -1894,31 +1911,56 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
   return lines;
 }
 
-Result<ViewMaintainer::BatchList> ViewMaintainer::result_of(const BatchList& state) const {
-  if (join_recompute_) return recompute_join(join_left_, join_right_);
-  if (!aggregate_) return state;
-  if (!emit_on_close_) return run_plan(*final_plan_, {}, state);
+ViewMaintainer::BatchList ViewMaintainer::split_closed(const BatchList& state, int64_t bound, BatchList* open) const {
   BatchList closed;
-  if (closed_us_) {
-    std::vector<uint32_t> rows;
-    for (const auto& b : state) {
-      rows.clear();
-      const types::Vector& key = b->columns[static_cast<size_t>(window_key_)];
-      const int64_t* k = key.data<int64_t>();
-      for (size_t i = 0; i < b->rows; ++i) {
-        // end <= closed, written so that it cannot overflow.
-        if (!key.is_null(i) && k[i] <= *closed_us_ - window_end_offset_us_) rows.push_back(static_cast<uint32_t>(i));
-      }
-      if (rows.size() == b->rows) {
-        closed.push_back(b);
-      } else if (!rows.empty()) {
+  std::vector<uint32_t> rows, rest;
+  for (const auto& b : state) {
+    rows.clear();
+    rest.clear();
+    const types::Vector& key = b->columns[static_cast<size_t>(window_key_)];
+    const int64_t* k = key.data<int64_t>();
+    for (size_t i = 0; i < b->rows; ++i) {
+      // end <= bound, written so that it cannot overflow.
+      const bool done = !key.is_null(i) && k[i] <= bound - window_end_offset_us_;
+      (done ? rows : rest).push_back(static_cast<uint32_t>(i));
+    }
+    for (auto [ids, out] : {std::pair{&rows, &closed}, std::pair{&rest, open}}) {
+      if (out == nullptr || ids->empty()) continue;
+      if (ids->size() == b->rows) {
+        out->push_back(b);
+      } else {
         auto part = std::make_shared<types::Batch>(state_types_);
-        part->append_selected(*b, rows.data(), rows.size());
-        closed.push_back(std::move(part));
+        part->append_selected(*b, ids->data(), ids->size());
+        out->push_back(std::move(part));
       }
     }
   }
-  return run_plan(*final_plan_, {}, closed);
+  return closed;
+}
+
+Result<ViewMaintainer::BatchList> ViewMaintainer::take_closed_windows(int64_t bound, BatchList* state) const {
+  BatchList open;
+  BatchList closed = split_closed(*state, bound, &open);
+  if (closed.empty()) return BatchList{};
+  STRATA_ASSIGN_OR_RETURN(BatchList rows, run_plan(*final_plan_, {}, closed));
+  *state = std::move(open);
+  return rows;
+}
+
+Result<ViewMaintainer::BatchList> ViewMaintainer::result_of(const BatchList& state) const {
+  if (join_recompute_) return recompute_join(join_left_, join_right_);
+  if (!aggregate_) return state;
+  BatchList out = prune_closed_ ? final_rows_ : BatchList{};
+  BatchList rows;
+  if (!emit_on_close_) {
+    STRATA_ASSIGN_OR_RETURN(rows, run_plan(*final_plan_, {}, state));
+  } else if (closed_us_) {
+    STRATA_ASSIGN_OR_RETURN(rows, run_plan(*final_plan_, {}, split_closed(state, *closed_us_, nullptr)));
+  } else {
+    STRATA_ASSIGN_OR_RETURN(rows, run_plan(*final_plan_, {}, {}));
+  }
+  out.insert(out.end(), rows.begin(), rows.end());
+  return out;
 }
 
 std::optional<int64_t> ViewMaintainer::raised_close(const std::vector<PartitionOffsets>& parts,
@@ -2272,6 +2314,10 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
   // none: they leave the state.
   const std::optional<int64_t> closed_after = raised_close(parts, next, max_event, late_floor);
   if (!join_prune_.empty() && closed_after) prune_join_right(*closed_after, &next_state.right);
+  BatchList newly_final;  // the rows of windows this step closed (they leave the state)
+  if (prune_closed_ && closed_after) {
+    STRATA_ASSIGN_OR_RETURN(newly_final, take_closed_windows(*closed_after, &next_state.state));
+  }
   int64_t state_bytes = 0;
   for (const BatchList* part : {&next_state.state, &next_state.left, &next_state.right}) {
     for (const auto& b : *part) state_bytes += static_cast<int64_t>(b->size_bytes());
@@ -2296,7 +2342,8 @@ Result<bool> ViewMaintainer::step(TopicAccess* access, int32_t max_bytes, int64_
   join_next_offsets_ = std::move(join_next);
   next_offsets_ = std::move(next);
   max_event_us_ = std::move(max_event);
-  if (emit_on_close_) {
+  final_rows_.insert(final_rows_.end(), newly_final.begin(), newly_final.end());
+  if (emit_on_close_ || prune_closed_) {
     STRATA_ASSIGN_OR_RETURN(result, result_of(state_));
   }
   input_records_ += consumed;
@@ -2404,29 +2451,38 @@ Status ViewMaintainer::load_checkpoint(io::FileSystem* fs, const std::string& pa
       bad = Status::corruption("view checkpoint: its state columns do not match the view's definition");
     } else if (c->rows_file_bytes && aggregate_) {
       bad = Status::corruption("view checkpoint: a rows file for an aggregate view");
+    } else if (c->final_rows && (!prune_closed_ || c->final_rows->types != column_types_)) {
+      bad = Status::corruption("view checkpoint: its closed windows' rows do not match the view's definition");
     } else if (c->join.has_value() != (join_stream_ != nullptr) ||
                (c->join && (c->join->left_types != join_left_types_ || c->join->right_types != join_right_types_))) {
       bad = Status::corruption("view checkpoint: its join inputs do not match the view's definition");
     } else {
-      if (c->rows_file_bytes) {
-        // The state is the rows file's prefix the checkpoint names.
-        // Only the named prefix: bytes after it are from a write no checkpoint names.
-        Result<std::unique_ptr<io::RandomAccessFile>> f = fs->open_readable(rows_path_of(path));
-        if (!f.ok()) return fail_load(path, f.status());
-        std::vector<uint8_t> rows(*c->rows_file_bytes);
-        Result<size_t> n = (*f)->read(0, rows);
-        if (!n.ok()) return fail_load(path, n.status());
-        if (*n < rows.size()) {
-          return fail_load(path, Status::corruption(fmt::format("rows file: {} bytes, the checkpoint names {}", *n,
-                                                                rows.size())));
+      // The rows file's prefix the checkpoint names (bytes after it are from a
+      // write no checkpoint names): the state of an append-only view, or the
+      // closed windows' rows of an aggregate view.
+      auto read_rows = [&](uint64_t bytes, const std::vector<types::Type>& types, BatchList* out) -> Status {
+        STRATA_ASSIGN_OR_RETURN(std::unique_ptr<io::RandomAccessFile> f, fs->open_readable(rows_path_of(path)));
+        std::vector<uint8_t> rows(bytes);
+        STRATA_ASSIGN_OR_RETURN(size_t n, f->read(0, rows));
+        if (n < rows.size()) {
+          return Status::corruption(fmt::format("rows file: {} bytes, the checkpoint names {}", n, rows.size()));
         }
-        Status decoded = decode_rows_chunks(rows, state_types_, &c->state);
-        if (!decoded.ok()) return fail_load(path, decoded);
+        return decode_rows_chunks(rows, types, out);
+      };
+      BatchList final_rows;
+      if (c->rows_file_bytes) {
+        Status read = read_rows(*c->rows_file_bytes, state_types_, &c->state);
+        if (!read.ok()) return fail_load(path, read);
         rows_file_bytes_ = *c->rows_file_bytes;
+      } else if (c->final_rows) {
+        Status read = read_rows(c->final_rows->rows_file_bytes, column_types_, &final_rows);
+        if (!read.ok()) return fail_load(path, read);
+        rows_file_bytes_ = c->final_rows->rows_file_bytes;
       } else {
-        rows_file_bytes_ = 0;  // a v2 checkpoint: the next one writes the whole state to the rows file
+        rows_file_bytes_ = 0;  // (before v3 or v5: the next checkpoint writes the rows file from its start)
       }
-      rows_file_batches_ = c->rows_file_bytes ? c->state.size() : 0;
+      rows_file_batches_ = c->rows_file_bytes ? c->state.size() : final_rows.size();
+      final_rows_ = std::move(final_rows);
       next_offsets_ = std::move(c->next_offsets);
       if (c->join) {
         join_next_offsets_ = std::move(c->join->next_offsets);
@@ -2481,20 +2537,17 @@ Status ViewMaintainer::write_checkpoint(io::FileSystem* fs, const std::string& p
     c.join = std::move(j);
   }
   uint64_t rows_bytes = rows_file_bytes_;
-  if (aggregate_) {
-    c.state = state_;
-  } else {
-    // Append-only: the batches since the last checkpoint go to the end of the
-    // rows file (first cut back to what the last checkpoint names: a crash or a
-    // failed write may have left a tail), durably, before the checkpoint that
-    // names the new length replaces the old one.
+  // The rows file grows only: the batches since the last checkpoint go to its
+  // end (first cut back to what the last checkpoint names: a crash or a failed
+  // write may have left a tail), durably, before the checkpoint that names the
+  // new length replaces the old one.
+  auto append_rows = [&](const std::vector<types::Type>& types, const BatchList& rows) -> Status {
     const std::string rows_path = rows_path_of(path);
     const bool fresh = !fs->exists(rows_path);
     STRATA_ASSIGN_OR_RETURN(std::unique_ptr<io::WritableFile> f, fs->open_writable(rows_path));
     if (f->size_bytes() != rows_file_bytes_) STRATA_RETURN_IF_ERROR(f->truncate(rows_file_bytes_));
-    if (state_.size() > rows_file_batches_) {
-      std::vector<uint8_t> chunk =
-          encode_rows_chunk(state_types_, std::span(state_).subspan(rows_file_batches_));
+    if (rows.size() > rows_file_batches_) {
+      std::vector<uint8_t> chunk = encode_rows_chunk(types, std::span(rows).subspan(rows_file_batches_));
       STRATA_RETURN_IF_ERROR(f->append(chunk));
       rows_bytes += chunk.size();
     }
@@ -2504,12 +2557,23 @@ Status ViewMaintainer::write_checkpoint(io::FileSystem* fs, const std::string& p
       const size_t slash = rows_path.rfind('/');
       STRATA_RETURN_IF_ERROR(fs->sync_dir(slash == std::string::npos ? "." : rows_path.substr(0, slash)));
     }
+    return Status::ok_status();
+  };
+  if (aggregate_) {
+    c.state = state_;
+    if (prune_closed_) {
+      // The closed windows' rows: appended like an append-only view's.
+      STRATA_RETURN_IF_ERROR(append_rows(column_types_, final_rows_));
+      c.final_rows = ViewCheckpoint::FinalRows{rows_bytes, column_types_};
+    }
+  } else {
+    STRATA_RETURN_IF_ERROR(append_rows(state_types_, state_));
     c.rows_file_bytes = rows_bytes;
   }
   std::vector<uint8_t> bytes = encode_view_checkpoint(c);
   STRATA_RETURN_IF_ERROR(fs->write_file_atomic(path, bytes));
   rows_file_bytes_ = rows_bytes;
-  rows_file_batches_ = state_.size();
+  rows_file_batches_ = prune_closed_ ? final_rows_.size() : aggregate_ ? 0 : state_.size();
   sequence_ = c.sequence;
   dirty_ = false;
   std::lock_guard<std::mutex> lock(mu_);

@@ -45,9 +45,12 @@
 // A row whose event time is below the bound when it is read is late: it goes to
 // the dead-letter topic with the reason "late" and is not applied. So a window
 // ending at or before closed_us_ never changes again, and EMIT ON WINDOW CLOSE
-// publishes exactly those windows (final rows, append-only); the state keeps
-// every window, so the result is a pure function of state and closed_us_. On a
-// one-partition stream whether a row is late depends only on the rows before it.
+// publishes exactly those windows (final rows, append-only). An aggregate view
+// grouped by a window bound (prune_closed_) moves closed windows out of the
+// state into final_rows_ (their final rows, kept in the rows file), so its
+// result is final_rows_ plus what the state gives, a pure function of both and
+// closed_us_. On a one-partition stream whether a row is late depends only on
+// the rows before it.
 //
 // Readers (any thread) get the result of the last applied step: an immutable
 // ViewResult swapped under a mutex, so a reader never sees half a step.
@@ -274,7 +277,13 @@ class ViewMaintainer {
                                   const std::string& name);
   // A join_recompute_ view's rows over join inputs `left` and `right`.
   Result<BatchList> recompute_join(const BatchList& left, const BatchList& right) const;
-  // The view's rows for `state` (EMIT ON WINDOW CLOSE: only the closed windows').
+  // The view's rows for `state` (EMIT ON WINDOW CLOSE: only the closed windows'),
+  // after final_rows_ when closed windows leave the state.
+  // `state`'s rows whose window ends at or before `bound` (a window view); the
+  // others go to `open` when it is set.
+  BatchList split_closed(const BatchList& state, int64_t bound, BatchList* open) const;
+  // Removes the windows closed at `bound` from `state`; returns their rows.
+  Result<BatchList> take_closed_windows(int64_t bound, BatchList* state) const;
   Result<BatchList> result_of(const BatchList& state) const;
   // `floor` raised by the watermark over `parts` with `next` offsets and `max_event`.
   std::optional<int64_t> raised_close(const std::vector<PartitionOffsets>& parts, const std::map<int32_t, int64_t>& next,
@@ -338,10 +347,14 @@ class ViewMaintainer {
   bool emit_on_close_ = false;
   int32_t window_key_ = -1;
   int64_t window_end_offset_us_ = 0;
+  // An aggregate view over windows (window_key_ set) whose closed windows leave
+  // the state: their rows are kept in final_rows_ (and the rows file) instead.
+  bool prune_closed_ = false;
 
   // Runtime thread only.
   std::map<int32_t, int64_t> next_offsets_;
   BatchList state_;
+  BatchList final_rows_;  // prune_closed_: the rows of closed windows, in the view's columns
   std::map<int32_t, int64_t> max_event_us_;  // partition -> largest event time read
   // A join of two streams: the join stream's next offsets, and every row each
   // input has fed the join (a new row on one side joins all of the other's).

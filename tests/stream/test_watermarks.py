@@ -368,3 +368,63 @@ def test_session_windows_per_key_merge_as_rows_arrive(server):
             cur.execute(f"SELECT count(*) FROM {bad}")
         assert e.value.pgcode == code, (bad, e.value.pgerror)
     conn.close()
+
+
+PER_MINUTE = ("SELECT window_start, window_end, count(*) AS n, sum(v) AS total "
+              "FROM TUMBLE(ticks, ts, INTERVAL '1 minute') GROUP BY window_start, window_end")
+
+
+def test_closed_windows_leave_the_state(server):
+    """A window view's closed windows move out of its state into its rows file:
+    the state holds the open windows only, while the view keeps every window."""
+    conn = connect(server)
+    cur = conn.cursor()
+    cur.execute("CREATE STREAM ticks (v bigint, ts timestamp, WATERMARK FOR ts AS ts - INTERVAL '5 seconds') "
+                "WITH (topic = 'wm.ticks', partitions = 1)")
+    cur.execute("CREATE MATERIALIZED VIEW live_min AS " + PER_MINUTE)
+    cur.execute("CREATE MATERIALIZED VIEW closed_min AS " + PER_MINUTE + " EMIT ON WINDOW CLOSE")
+    # The same groups, but not by a window bound: every group stays in the state.
+    cur.execute("CREATE MATERIALIZED VIEW all_min AS SELECT date_trunc('minute', ts) AS m, count(*) AS n, "
+                "sum(v) AS total FROM ticks GROUP BY 1")
+    plan = "\n".join(r[0] for r in rows(cur, "EXPLAIN CREATE MATERIALIZED VIEW x AS " + PER_MINUTE))
+    assert "Closed windows: once the late bound passes a window's end" in plan, plan
+    plan = "\n".join(r[0] for r in rows(cur, "EXPLAIN CREATE MATERIALIZED VIEW x AS SELECT date_trunc('minute', ts), "
+                                         "count(*) FROM ticks GROUP BY 1"))
+    assert "Closed windows" not in plan, plan
+    closed_batch = ("SELECT * FROM (" + PER_MINUTE + ") z WHERE window_end <= "
+                    "(SELECT max(ts) FROM ticks) - INTERVAL '5 seconds' ORDER BY 1")
+    sent = 0
+
+    def send(minutes):
+        nonlocal sent
+        # One tick every 5 s.
+        produce(server, "wm.ticks", [json.dumps({"v": i, "ts": (at(12, 0) + dt.timedelta(seconds=5 * i))
+                                                 .isoformat(sep=" ")}) for i in range(sent, sent + minutes * 12)])
+        sent += minutes * 12
+
+    def check():
+        wait_rows(cur, "SELECT * FROM live_min ORDER BY 1", rows(cur, PER_MINUTE + " ORDER BY 1"))
+        wait_rows(cur, "SELECT * FROM closed_min ORDER BY 1", rows(cur, closed_batch))
+        wait_rows(cur, "SELECT count(*) FROM all_min", [(sent // 12,)])
+    state = []  # per round: view -> state_bytes
+    for _ in range(3):
+        send(40)
+        check()
+        state.append({r[1]: r[13] for r in rows(cur, "SHOW MATERIALIZED VIEWS")})
+    assert len(rows(cur, "SELECT * FROM live_min")) == 120
+    # all_min's state grows with its groups (40, 80, 120); the window views'
+    # holds the open window or two whatever the number of closed ones.
+    assert state[2]["all_min"] >= 2.5 * state[0]["all_min"], state
+    for name in ("live_min", "closed_min"):
+        assert state[2][name] <= state[0][name] and state[2][name] * 5 < state[2]["all_min"], (name, state)
+    conn.close()
+    # The closed windows come back from the rows file after a restart.
+    server.stop()
+    server.start()
+    conn = connect(server)
+    cur = conn.cursor()
+    check()
+    send(10)
+    check()
+    assert len(rows(cur, "SELECT * FROM closed_min")) == 129
+    conn.close()
