@@ -36,7 +36,7 @@ INSERT INTO countries VALUES ('BR', 'Brazil', 'BRL'), ('US', 'United States', 'U
   ('IN', 'India', 'INR'), ('MX', 'Mexico', 'MXN'), ('NG', 'Nigeria', 'NGN'), ('AU', 'Australia', 'AUD')
 ON CONFLICT (code) DO NOTHING;
 
--- The checkout events as a typed stream, and two views kept fresh as they arrive.
+-- The checkout events as a typed stream, and views kept fresh as they arrive.
 CREATE STREAM IF NOT EXISTS orders (
   order_id text NOT NULL, user_id text NOT NULL, country text, amount numeric(10,2),
   currency text, event_time timestamp NOT NULL,
@@ -50,6 +50,11 @@ CREATE MATERIALIZED VIEW IF NOT EXISTS fraud_suspects AS
   SELECT user_id, window_start, window_end, count(*) AS orders
   FROM TUMBLE(orders, event_time, INTERVAL '1 minute')
   GROUP BY user_id, window_start, window_end HAVING count(*) > 3;
+-- A view over a view: each minute's best country, recomputed as revenue changes.
+CREATE MATERIALIZED VIEW IF NOT EXISTS top_country_per_minute AS
+  SELECT r.window_start, r.country, r.revenue FROM revenue_per_country_minute r
+  JOIN (SELECT window_start, max(revenue) AS top FROM revenue_per_country_minute GROUP BY window_start) m
+    ON r.window_start = m.window_start AND r.revenue = m.top;
 SQL
 
 cat <<MSG
@@ -66,6 +71,7 @@ cat <<MSG
   Live views over the stream \`orders\` (topic checkout.orders):
     psql -h 127.0.0.1 -p $pg_port -U strata strata -c 'SELECT * FROM revenue_per_country_minute ORDER BY window_start DESC, revenue DESC LIMIT 10'
     psql -h 127.0.0.1 -p $pg_port -U strata strata -c 'SELECT * FROM fraud_suspects ORDER BY window_start DESC'
+    psql -h 127.0.0.1 -p $pg_port -U strata strata -c 'SELECT * FROM top_country_per_minute ORDER BY window_start DESC'
     psql -h 127.0.0.1 -p $pg_port -U strata strata -c 'SHOW MATERIALIZED VIEWS'
 
   Stop:          Ctrl-C
