@@ -19,7 +19,11 @@ One run, one machine, one set of events (bench/README.md, "Nexmark"):
    parses every JSON line and keeps the result, with all cores.
 4. bench/nexmark_loop.cc (built next to strata) computes q0, q1, q5 and q7 by
    hand over the same file on one thread: the machine's limit for the work.
-5. Checkpoint overhead (--checkpoint-overhead): the listed queries' views run
+5. The joins of two streams (--join-queries, JOIN_QUERIES in nexmark_queries.py):
+   persons and auctions of the same events are generated and produced too, and
+   each join view is timed until it has read every record of its two streams;
+   events/s counts all --events events, as Nexmark's figures do.
+6. Checkpoint overhead (--checkpoint-overhead): the listed queries' views run
    again, alternating between the first server (checkpoints at the default
    interval) and a second one over the same bids whose checkpoint interval is
    an hour (no checkpoint during a run), twice each; the overhead is the best
@@ -46,7 +50,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests"))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "stream"))
 sys.path.insert(0, HERE)
-from nexmark_queries import DUCKDB, QUERIES, STREAMS, TABLES  # noqa: E402
+from nexmark_queries import DUCKDB, DUCKDB_JOIN, JOIN_QUERIES, QUERIES, STREAMS, TABLES  # noqa: E402
 from sql_bench import DuckDBRunner  # noqa: E402
 from strata_harness import StrataServer  # noqa: E402
 
@@ -54,7 +58,8 @@ import psycopg2  # noqa: E402
 
 # Flink 2.x, Nexmark suite V2, events/s per core (../shared/design/nexmark.md,
 # "Published throughput per core"; 50 M events).
-FLINK_V2_PER_CORE = {"q0": 379e3, "q1": 395e3, "q2": 414e3, "q5": 75e3, "q7": 23e3, "q10": 133e3, "q11": 46e3,
+FLINK_V2_PER_CORE = {"q0": 379e3, "q1": 395e3, "q2": 414e3, "q3": 219e3, "q4": 28e3, "q5": 75e3, "q7": 23e3,
+                     "q8": 162e3, "q9": 14e3, "q10": 133e3, "q11": 46e3, "q20": 18e3,
                      "q13": 188e3, "q14": 259e3, "q15": 168e3, "q16": 45e3, "q17": 161e3, "q18": 65e3, "q19": 43e3,
                      "q21": 147e3, "q22": 212e3}
 # Queries bench/nexmark_loop.cc computes by hand (the machine's limit).
@@ -62,18 +67,25 @@ LOOP_QUERIES = ["q0", "q1", "q5", "q7"]
 # Goals of issue 4, events/s per core: stateless q0-q2 1 M.
 GOAL_PER_CORE = {"q0": 1e6, "q1": 1e6, "q2": 1e6}
 
-# DuckDB's column types for read_json, matching STREAMS["bid"].
-DUCK_BID_COLUMNS = ("{auction: 'BIGINT', bidder: 'BIGINT', price: 'BIGINT', channel: 'VARCHAR', "
-                    "url: 'VARCHAR', date_time: 'TIMESTAMP', extra: 'VARCHAR'}")
+# DuckDB's column types for read_json, matching STREAMS.
+DUCK_COLUMNS = {
+    "bid": ("{auction: 'BIGINT', bidder: 'BIGINT', price: 'BIGINT', channel: 'VARCHAR', "
+            "url: 'VARCHAR', date_time: 'TIMESTAMP', extra: 'VARCHAR'}"),
+    "person": ("{id: 'BIGINT', name: 'VARCHAR', email_address: 'VARCHAR', credit_card: 'VARCHAR', "
+               "city: 'VARCHAR', state: 'VARCHAR', date_time: 'TIMESTAMP', extra: 'VARCHAR'}"),
+    "auction": ("{id: 'BIGINT', item_name: 'VARCHAR', description: 'VARCHAR', initial_bid: 'BIGINT', "
+                "reserve: 'BIGINT', date_time: 'TIMESTAMP', expires: 'TIMESTAMP', seller: 'BIGINT', "
+                "category: 'BIGINT', extra: 'VARCHAR'}"),
+}
 
 
 def log(msg: str):
     print(msg, file=sys.stderr, flush=True)
 
 
-def generate(strata: str, events: int, path: str) -> int:
+def generate(strata: str, events: int, path: str, kind: str = "bid") -> int:
     with open(path, "wb") as out:
-        r = subprocess.run([strata, "nexmark", "--events", str(events), "--kind", "bid"], stdout=out,
+        r = subprocess.run([strata, "nexmark", "--events", str(events), "--kind", kind], stdout=out,
                            stderr=subprocess.PIPE)
     if r.returncode != 0:
         raise SystemExit(f"strata nexmark failed: {r.stderr.decode()}")
@@ -89,17 +101,18 @@ def shown(cur, view: str):
     raise SystemExit(f"view {view} is not in SHOW MATERIALIZED VIEWS")
 
 
-def strata_view(cur, name: str, sql: str, bids: int, timeout_s: float) -> dict:
+def strata_view(cur, name: str, sql: str, records: int, timeout_s: float) -> dict:
+    """Creates the view, times it until it has read `records` records, drops it."""
     t0 = time.perf_counter()
     cur.execute(f"CREATE MATERIALIZED VIEW {name} AS {sql}")
     while True:
         r = shown(cur, name)
-        if r[4] >= bids:
+        if r[4] >= records:
             break
         if r[7] != "running":
             raise SystemExit(f"view {name} stopped: {r[7]}")
         if time.perf_counter() - t0 > timeout_s:
-            raise SystemExit(f"view {name} read {r[4]} of {bids} bids in {timeout_s} s")
+            raise SystemExit(f"view {name} read {r[4]} of {records} records in {timeout_s} s")
         time.sleep(0.01)
     seconds = time.perf_counter() - t0
     cur.execute(f"SELECT count(*) FROM {name}")
@@ -137,11 +150,12 @@ def start_server(work: str, name: str, strata: str, path: str, config: str | Non
     return srv, cur, time.perf_counter() - t
 
 
-def duckdb_setup(duck: DuckDBRunner, path: str):
-    # A view: every query reads and parses the file again, as each Strata view
-    # decodes every record.
-    duck.check(f"CREATE VIEW bid AS SELECT * FROM read_json('{path}', format = 'newline_delimited', "
-               f"columns = {DUCK_BID_COLUMNS})")
+def duckdb_setup(duck: DuckDBRunner, paths: dict):
+    # A view per stream: every query reads and parses the files again, as each
+    # Strata view decodes every record.
+    for stream, path in paths.items():
+        duck.check(f"CREATE VIEW {stream} AS SELECT * FROM read_json('{path}', format = 'newline_delimited', "
+                   f"columns = {DUCK_COLUMNS[stream]})")
     for name, (cols, fill) in TABLES.items():
         duck.check(f"CREATE TABLE {name} ({cols})")
         duck.check(fill)
@@ -161,14 +175,21 @@ def main():
     ap.add_argument("--dir", default=None, help="work directory (default: a new one under $TMPDIR)")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per view")
     ap.add_argument("--json", default=None, help="also write the results here")
+    ap.add_argument("--join-queries", default=",".join(JOIN_QUERIES),
+                    help="joins of two streams to time too (comma-separated, of " + ",".join(JOIN_QUERIES) +
+                    "; '' for none)")
     ap.add_argument("--checkpoint-overhead", default="q0,q15,q18",
                     help="queries whose views also run without checkpoints (comma-separated; '' for none)")
     args = ap.parse_args()
     queries = [q for q in args.queries.split(",") if q]
     overhead_queries = [q for q in args.checkpoint_overhead.split(",") if q]
+    join_queries = [q for q in args.join_queries.split(",") if q]
     for q in queries + overhead_queries:
         if q not in QUERIES:
             raise SystemExit(f"unknown query {q}; known: {', '.join(QUERIES)}")
+    for q in join_queries:
+        if q not in JOIN_QUERIES:
+            raise SystemExit(f"unknown join query {q}; known: {', '.join(JOIN_QUERIES)}")
 
     work = args.dir or tempfile.mkdtemp(prefix="nexmark-bench-")
     path = os.path.join(work, "bid.jsonl")
@@ -194,12 +215,34 @@ def main():
         for q, j in results["loop"].items():
             log(f"{q}: hand-written loop {j['seconds']:.2f} s ({j['rows']} rows)")
 
+        # The other streams' records, for the join queries.
+        counts = {"bid": bids}
+        paths = {"bid": path}
+        if join_queries:
+            for stream in ("person", "auction"):
+                paths[stream] = os.path.join(work, f"{stream}.jsonl")
+                counts[stream] = generate(strata, args.events, paths[stream], stream)
+                cur.execute(f"CREATE STREAM {stream} ({STREAMS[stream]}) WITH (topic = 'nexmark.{stream}', "
+                            f"format = 'json')")
+                r = subprocess.run(["kcat", "-P", "-b", srv.kafka, "-t", f"nexmark.{stream}", "-X", "acks=all",
+                                    "-X", "linger.ms=5", "-l", paths[stream]], capture_output=True)
+                if r.returncode != 0:
+                    raise SystemExit(f"kcat failed: {r.stderr.decode()}")
+            log(f"generated and produced {counts['person']} persons and {counts['auction']} auctions")
         duck = DuckDBRunner(None)
-        duckdb_setup(duck, path)
+        duckdb_setup(duck, paths)
         for q in queries:
             s = strata_view(cur, q, QUERIES[q], bids, args.timeout)
             d = duckdb_query(duck, DUCKDB[q])
             results["queries"][q] = {"strata": s, "duckdb": d}
+            log(f"{q}: Strata view {s['seconds']:.2f} s ({s['rows']} rows), DuckDB {d['seconds']:.2f} s "
+                f"({d['rows']} rows)")
+        results["joins"] = {}
+        for q in join_queries:
+            inputs, sql = JOIN_QUERIES[q]
+            s = strata_view(cur, q, sql, sum(counts[i] for i in inputs), args.timeout)
+            d = duckdb_query(duck, DUCKDB_JOIN[q])
+            results["joins"][q] = {"strata": s, "duckdb": d, "inputs": list(inputs)}
             log(f"{q}: Strata view {s['seconds']:.2f} s ({s['rows']} rows), DuckDB {d['seconds']:.2f} s "
                 f"({d['rows']} rows)")
         if overhead_queries:
@@ -265,6 +308,23 @@ def main():
           f"auctions are not in its stream). Strata: one view, stepped by one runtime thread at a time, checkpoints on (default "
           f"interval); loop: bench/nexmark_loop.cc, one thread; DuckDB: {os.cpu_count()} threads, /DuckDB is "
           f"Strata time / DuckDB time; Flink: published V2 per-core figures (nexmark.md), not run here.")
+    if results.get("joins"):
+        print(f"joins of two streams ({', '.join(f'{n} {s}s' for s, n in counts.items())} of the same "
+              f"{args.events} events):")
+        print(f"{'query':6} | {'inputs':14} | {'Strata s':>8} | {'events/s':>10} | {'Flink/core':>10} | "
+              f"{'x Flink':>7} | {'DuckDB s':>8} | {'/DuckDB':>7} | rows")
+        for q, r in results["joins"].items():
+            s, d = r["strata"], r["duckdb"]
+            eps = args.events / s["seconds"]
+            s["events_per_s"] = eps
+            flink = FLINK_V2_PER_CORE.get(q)
+            same = s["rows"] == d["rows"] and s["dead_letters"] == 0
+            if not same:
+                mismatches.append(q)
+            print(f"{q:6} | {'+'.join(r['inputs']):14} | {s['seconds']:8.2f} | {eps:10,.0f} | "
+                  f"{f'{flink:,.0f}' if flink else '':>10} | {f'{eps / flink:.2f}' if flink else '':>7} | "
+                  f"{d['seconds']:8.2f} | {s['seconds'] / d['seconds'] if d['seconds'] > 0 else float('inf'):7.2f} | "
+                  f"{s['rows']}{'' if same else ' MISMATCH: DuckDB ' + str(d['rows'])}")
     for q, o in results.get("checkpoint_overhead", {}).items():
         extra = o["with_s"] / o["without_s"] - 1 if o["without_s"] > 0 else float("inf")
         o["overhead"] = extra

@@ -175,3 +175,10 @@ JOIN_QUERIES = {
            "b.price DESC, b.date_time ASC, b.bidder, b.channel, b.url, b.extra) AS rownum FROM auction a, bid b "
            "WHERE a.id = b.auction AND b.date_time BETWEEN a.date_time AND a.expires) t WHERE rownum <= 1"),
 }
+
+# DuckDB spellings of the join queries that differ (q8's TUMBLE as time_bucket).
+DUCKDB_JOIN = {q: sql for q, (_, sql) in JOIN_QUERIES.items()}
+DUCKDB_JOIN["q8"] = ("SELECT P.id, P.name, P.starttime FROM (SELECT id, name, time_bucket(INTERVAL '10 seconds', "
+                     "date_time) AS starttime FROM person GROUP BY id, name, starttime) P JOIN (SELECT seller, "
+                     "time_bucket(INTERVAL '10 seconds', date_time) AS starttime FROM auction GROUP BY seller, "
+                     "starttime) A ON P.id = A.seller AND P.starttime = A.starttime")
