@@ -1821,24 +1821,17 @@ Result<std::vector<std::string>> ViewMaintainer::explain() const {
     STRATA_RETURN_IF_ERROR(tree("Step, the views' rows -> the view's rows:", *final_plan_));
     return lines;
   }
-  if (join_recompute_ && !recompute_reason_.empty()) {
-    lines.push_back(fmt::format("  Two streams: \"{}\" (left input) and \"{}\" (right input, topic \"{}\"); no "
-                                "incremental rule covers {}, so each step recomputes the view from every row both "
-                                "inputs took in (kept in the state; no watermark)",
-                                stream_->name, join_stream_->name, join_stream_->topic, recompute_reason_));
-    STRATA_RETURN_IF_ERROR(tree(fmt::format("Left input, new records of {} -> rows:", stream_->name), *join_left_plan_));
-    STRATA_RETURN_IF_ERROR(
-        tree(fmt::format("Right input, new records of {} -> rows:", join_stream_->name), *join_right_plan_));
-    STRATA_RETURN_IF_ERROR(tree("Step, both inputs -> the view's rows:", *final_plan_));
-    lines.push_back("  Checkpoint: next offsets of both streams and every row of both inputs in one file, every "
-                    "streams.checkpoint_interval_ms (docs/formats/view-checkpoint.md)");
-    return lines;
-  }
   if (join_recompute_) {
-    lines.push_back(fmt::format("  Join of two streams: \"{}\" (left input) with \"{}\" (right input, topic \"{}\"), "
-                                "an outer, semi or anti join: its rows change as either side grows, so each step "
-                                "recomputes the view from every row both inputs took in (kept in the state)",
-                                stream_->name, join_stream_->name, join_stream_->topic));
+    lines.push_back(
+        recompute_reason_.empty()
+            ? fmt::format("  Join of two streams: \"{}\" (left input) with \"{}\" (right input, topic \"{}\"), "
+                          "an outer, semi or anti join: its rows change as either side grows, so each step "
+                          "recomputes the view from every row both inputs took in (kept in the state)",
+                          stream_->name, join_stream_->name, join_stream_->topic)
+            : fmt::format("  Two streams: \"{}\" (left input) and \"{}\" (right input, topic \"{}\"); no "
+                          "incremental rule covers {}, so each step recomputes the view from every row both "
+                          "inputs took in (kept in the state; no watermark)",
+                          stream_->name, join_stream_->name, join_stream_->topic, recompute_reason_));
     STRATA_RETURN_IF_ERROR(tree(fmt::format("Left input, new records of {} -> rows:", stream_->name), *join_left_plan_));
     STRATA_RETURN_IF_ERROR(
         tree(fmt::format("Right input, new records of {} -> rows:", join_stream_->name), *join_right_plan_));
