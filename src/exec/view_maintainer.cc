@@ -14,6 +14,7 @@
 #include "sql/binder.h"
 #include "sql/column_pruning.h"
 #include "sql/parser.h"
+#include "sql/subquery_rewrite.h"
 
 namespace strata::exec {
 
@@ -410,34 +411,11 @@ Status stream_decoder(const catalog::StreamDef& stream, std::vector<types::Type>
 
 // The first part of node `p`'s own expressions that a view cannot hold, or "".
 std::string unsupported_in_node(const LogicalPlan& p) {
-  std::vector<const BoundExpr*> exprs;
-  auto add = [&](const sql::BoundExprPtr& e) {
-    if (e) exprs.push_back(e.get());
-  };
-  add(p.predicate);
-  add(p.limit_expr);
-  add(p.offset_expr);
-  for (const auto& e : p.exprs) add(e);
-  for (const auto& e : p.groups) add(e);
-  for (const auto& row : p.rows) {
-    for (const auto& e : row) add(e);
-  }
-  for (const auto& a : p.aggregates) {
-    for (const auto& x : a.args) add(x);
-    add(a.filter);
-    for (const auto& o : a.order_by) add(o.expr);
-  }
-  for (const auto& w : p.windows) {
-    for (const auto& x : w.args) add(x);
-    for (const auto& x : w.partition_by) add(x);
-    for (const auto& o : w.order_by) add(o.expr);
-  }
-  for (const auto& k : p.sort_keys) add(k.expr);
-  for (const BoundExpr* e : exprs) {
-    std::string what = unsupported_in(*e);
-    if (!what.empty()) return what;
-  }
-  return "";
+  std::string what;
+  sql::for_each_node_expression(p, [&](const BoundExpr& e) {
+    if (what.empty()) what = unsupported_in(e);
+  });
+  return what;
 }
 
 // The conjuncts of `e` (its kAnd children, recursively).
@@ -677,16 +655,26 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make(std::shared_ptr<con
   return m;  // (what the incremental rules miss is the more useful answer)
 }
 
-Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make_incremental(
-    std::shared_ptr<const catalog::MaterializedViewDef> def, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
-    const sql::FunctionRegistry* functions, size_t memory_bytes, std::string spill_dir, TableSource tables) {
+std::unique_ptr<ViewMaintainer> ViewMaintainer::blank(std::shared_ptr<const catalog::MaterializedViewDef> def,
+                                                     std::shared_ptr<const catalog::CatalogSnapshot> catalog,
+                                                     const sql::FunctionRegistry* functions, size_t memory_bytes,
+                                                     std::string spill_dir, TableSource tables, ViewSource views) {
   std::unique_ptr<ViewMaintainer> m(new ViewMaintainer());
-  m->tables_ = std::move(tables);
-  m->def_ = def;
-  m->catalog_ = catalog;
+  m->def_ = std::move(def);
+  m->catalog_ = std::move(catalog);
   m->functions_ = functions;
   m->memory_bytes_ = memory_bytes;
   m->spill_dir_ = std::move(spill_dir);
+  m->tables_ = std::move(tables);
+  m->views_ = std::move(views);
+  return m;
+}
+
+Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make_incremental(
+    std::shared_ptr<const catalog::MaterializedViewDef> def, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
+    const sql::FunctionRegistry* functions, size_t memory_bytes, std::string spill_dir, TableSource tables) {
+  std::unique_ptr<ViewMaintainer> m =
+      blank(def, catalog, functions, memory_bytes, std::move(spill_dir), std::move(tables), {});
   const std::string& name = def->name;
 
   STRATA_ASSIGN_OR_RETURN(BoundDefinition bound, bind_definition(*def, catalog, functions));
@@ -1254,14 +1242,8 @@ Result<std::unique_ptr<ViewMaintainer>> ViewMaintainer::make_recomputed(
     std::shared_ptr<const catalog::MaterializedViewDef> def, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
     const sql::FunctionRegistry* functions, size_t memory_bytes, std::string spill_dir, TableSource tables,
     ViewSource views, std::string reason) {
-  std::unique_ptr<ViewMaintainer> m(new ViewMaintainer());
-  m->tables_ = std::move(tables);
-  m->views_ = std::move(views);
-  m->def_ = def;
-  m->catalog_ = catalog;
-  m->functions_ = functions;
-  m->memory_bytes_ = memory_bytes;
-  m->spill_dir_ = std::move(spill_dir);
+  std::unique_ptr<ViewMaintainer> m =
+      blank(def, catalog, functions, memory_bytes, std::move(spill_dir), std::move(tables), std::move(views));
   m->recompute_reason_ = std::move(reason);
   const std::string& name = def->name;
   STRATA_ASSIGN_OR_RETURN(BoundDefinition bound, bind_definition(*def, catalog, functions));

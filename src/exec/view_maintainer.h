@@ -220,6 +220,11 @@ class ViewMaintainer {
 
  private:
   ViewMaintainer() = default;
+  // A maintainer with make()'s arguments set and nothing planned.
+  static std::unique_ptr<ViewMaintainer> blank(std::shared_ptr<const catalog::MaterializedViewDef> def,
+                                               std::shared_ptr<const catalog::CatalogSnapshot> catalog,
+                                               const sql::FunctionRegistry* functions, size_t memory_bytes,
+                                               std::string spill_dir, TableSource tables, ViewSource views);
   // make() without the fallback: the incremental rules only (0A000 otherwise).
   static Result<std::unique_ptr<ViewMaintainer>> make_incremental(
       std::shared_ptr<const catalog::MaterializedViewDef> def, std::shared_ptr<const catalog::CatalogSnapshot> catalog,
